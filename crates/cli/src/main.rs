@@ -1,0 +1,75 @@
+//! `rampart`: the engine on the command line. Parsing and printing only; the engine does
+//! the work. Exit codes: 0 success, 2 unreadable input or failed write.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use rampart_engine::files;
+use rampart_engine::summary::Info;
+
+#[derive(Parser)]
+#[command(name = "rampart", version, about = "Threat models from the command line")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Convert a model between `.rampart` (SQLite) and `.rampart.json` (canonical JSON).
+    /// The output form follows the output name; an existing `.rampart` is never overwritten.
+    Convert {
+        input: PathBuf,
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// Print the model's name and how many elements of each kind it holds.
+    Info {
+        model: PathBuf,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("rampart: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<(), String> {
+    match cli.command {
+        Command::Convert { input, output } => {
+            let doc = files::load(&input).map_err(|e| e.to_string())?;
+            files::save(&doc, &output).map_err(|e| e.to_string())?;
+            eprintln!("wrote {}", output.display());
+        }
+        Command::Info { model, format } => {
+            let doc = files::load(&model).map_err(|e| e.to_string())?;
+            let info = Info::of(&doc);
+            match format {
+                Format::Json => {
+                    println!("{}", serde_json::to_string_pretty(&info).map_err(|e| e.to_string())?);
+                }
+                Format::Text => {
+                    println!("{}", info.name);
+                    for (label, n) in info.rows() {
+                        println!("  {label:<16} {n}");
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}

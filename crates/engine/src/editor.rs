@@ -1,0 +1,106 @@
+//! An open model: the document in memory and its `.rampart` file, kept in step.
+//!
+//! Every change goes: operation -> patch -> committed to the file -> applied in memory. The
+//! in-memory document never holds a change the file does not.
+
+use std::path::Path;
+
+use crate::document::Document;
+use crate::error::{Error, Result};
+use crate::ops::Operation;
+use crate::patch::Patch;
+use crate::store::HistoryState;
+use crate::store::Store;
+
+pub struct Editor {
+    doc: Document,
+    store: Store,
+}
+
+impl Editor {
+    /// Create a new `.rampart` file holding `doc`.
+    pub fn create(path: &Path, doc: Document) -> Result<Editor> {
+        let store = Store::create(path, &doc)?;
+        Ok(Editor { doc, store })
+    }
+
+    pub fn open(path: &Path) -> Result<Editor> {
+        let (store, doc) = Store::open(path)?;
+        Ok(Editor { doc, store })
+    }
+
+    pub fn document(&self) -> &Document {
+        &self.doc
+    }
+
+    pub fn path(&self) -> &Path {
+        self.store.path()
+    }
+
+    /// Apply an operation and persist it. Returns once the change is durable. Operations
+    /// sharing a `coalesce` key back to back make one undo step.
+    pub fn apply(&mut self, op: &Operation, coalesce: Option<&str>) -> Result<Patch> {
+        let patch = op.plan(&self.doc)?;
+        if patch.is_empty() {
+            return Ok(patch);
+        }
+        self.store.commit(&patch, &op.label(&self.doc), coalesce)?;
+        patch.apply_to(&mut self.doc);
+        Ok(patch)
+    }
+
+    /// Undo the latest step; `None` when there is nothing to undo.
+    pub fn undo(&mut self) -> Result<Option<Patch>> {
+        self.check_history_matches(true)?;
+        let patch = self.store.undo()?;
+        if let Some(p) = &patch {
+            p.apply_to(&mut self.doc);
+        }
+        Ok(patch)
+    }
+
+    pub fn redo(&mut self) -> Result<Option<Patch>> {
+        self.check_history_matches(false)?;
+        let patch = self.store.redo()?;
+        if let Some(p) = &patch {
+            p.apply_to(&mut self.doc);
+        }
+        Ok(patch)
+    }
+
+    /// History entries were made against the file's state; refuse to replay one that no
+    /// longer fits (a file edited by hand, say) rather than damage the model.
+    fn check_history_matches(&self, undo: bool) -> Result<()> {
+        let Some(next) = self.store.peek(undo)? else { return Ok(()) };
+        let next = if undo { next.reversed() } else { next };
+        for change in &next.changes {
+            if self.doc.get(&change.key) != change.before {
+                return Err(Error::invalid(format!(
+                    "the history no longer matches the model at {} {}; nothing was changed",
+                    change.key.kind.as_str(),
+                    change.key.id
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    pub fn history(&self) -> Result<HistoryState> {
+        self.store.history()
+    }
+
+    /// Save a copy under a new name and continue working in the copy. A `.json` name
+    /// writes canonical JSON and keeps working in the current file.
+    pub fn save_as(&mut self, path: &Path) -> Result<()> {
+        if crate::files::form_for_output(path) == crate::files::Form::Json {
+            return crate::canonical::write(&self.doc, path);
+        }
+        self.store.save_as(path)?;
+        *self = Editor::open(path)?;
+        Ok(())
+    }
+
+    pub fn integrity_check(&self) -> Result<String> {
+        self.store.integrity_check()
+    }
+}

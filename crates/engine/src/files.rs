@@ -1,0 +1,62 @@
+//! Reading and writing models by path, whatever the form: the format is told by the
+//! content when reading and by the name when writing.
+
+use std::io::Read;
+use std::path::Path;
+
+use crate::document::Document;
+use crate::error::{Error, Result};
+use crate::{canonical, store::Store};
+
+/// The forms a Rampart model is stored in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Form {
+    /// `.rampart`: SQLite.
+    Database,
+    /// `.rampart.json`: canonical JSON.
+    Json,
+}
+
+/// Which form a path asks for when writing.
+pub fn form_for_output(path: &Path) -> Form {
+    if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")) {
+        Form::Json
+    } else {
+        Form::Database
+    }
+}
+
+/// Tell the form of an existing file by its first bytes.
+pub fn detect(path: &Path) -> Result<Form> {
+    let mut file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let mut head = [0u8; 16];
+    let n = file.read(&mut head).map_err(|e| Error::io(path, e))?;
+    let head = &head[..n];
+    if head.starts_with(b"SQLite format 3") {
+        return Ok(Form::Database);
+    }
+    let text_start = head.iter().find(|b| !b.is_ascii_whitespace() && **b != 0xEF && **b != 0xBB && **b != 0xBF);
+    if text_start == Some(&b'{') {
+        return Ok(Form::Json);
+    }
+    Err(Error::NotAModel {
+        path: path.to_path_buf(),
+        reason: if n == 0 { "the file is empty".into() } else { "neither a .rampart database nor Rampart JSON".into() },
+    })
+}
+
+/// Read a model from a `.rampart` or `.rampart.json` file, without changing it.
+pub fn load(path: &Path) -> Result<Document> {
+    match detect(path)? {
+        Form::Database => Store::open(path).map(|(_, doc)| doc),
+        Form::Json => canonical::read(path),
+    }
+}
+
+/// Write a model in the form its name asks for. Refuses to overwrite a `.rampart`.
+pub fn save(doc: &Document, path: &Path) -> Result<()> {
+    match form_for_output(path) {
+        Form::Json => canonical::write(doc, path),
+        Form::Database => Store::create(path, doc).map(|_| ()),
+    }
+}

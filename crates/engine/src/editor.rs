@@ -104,3 +104,34 @@ impl Editor {
         self.store.integrity_check()
     }
 }
+
+/// What the app shows after opening a model: where it lives, what it holds, what undo says.
+#[derive(serde::Serialize, Clone, Debug, ts_rs::TS)]
+#[ts(export)]
+pub struct Snapshot {
+    pub path: String,
+    pub document: Document,
+    pub history: HistoryState,
+}
+
+/// What the app receives after an operation, an undo or a redo.
+#[derive(serde::Serialize, Clone, Debug, ts_rs::TS)]
+#[ts(export)]
+pub struct Applied {
+    pub patch: Patch,
+    pub history: HistoryState,
+}
+
+impl Editor {
+    pub fn snapshot(&self) -> Result<Snapshot> {
+        Ok(Snapshot {
+            path: self.path().to_string_lossy().to_string(),
+            document: self.doc.clone(),
+            history: self.history()?,
+        })
+    }
+
+    pub fn applied(&self, patch: Patch) -> Result<Applied> {
+        Ok(Applied { patch, history: self.history()? })
+    }
+}

@@ -60,3 +60,37 @@ pub fn save(doc: &Document, path: &Path) -> Result<()> {
         Form::Database => Store::create(path, doc).map(|_| ()),
     }
 }
+
+/// Open a model for editing. A `.rampart` opens in place; canonical JSON is first copied
+/// into a new `.rampart` beside it (the JSON file is left as it is), since edits are saved
+/// as they happen and only a database can do that.
+pub fn open_for_editing(path: &Path) -> Result<crate::Editor> {
+    match detect(path)? {
+        Form::Database => crate::Editor::open(path),
+        Form::Json => {
+            let doc = canonical::read(path)?;
+            let target = free_path(&database_path_for(path));
+            crate::Editor::create(&target, doc)
+        }
+    }
+}
+
+/// `model.rampart.json` -> `model.rampart`; `other.json` -> `other.rampart`.
+fn database_path_for(json: &Path) -> std::path::PathBuf {
+    let stem = json.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
+    let stem = stem.strip_suffix(".rampart").unwrap_or(&stem).to_string();
+    json.with_file_name(format!("{stem}.rampart"))
+}
+
+/// `path` if nothing is there, else `name 2.rampart`, `name 3.rampart`, ...
+pub fn free_path(path: &Path) -> std::path::PathBuf {
+    if !path.exists() {
+        return path.to_path_buf();
+    }
+    let stem = path.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
+    let ext = path.extension().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
+    (2..)
+        .map(|n| path.with_file_name(format!("{stem} {n}.{ext}")))
+        .find(|p| !p.exists())
+        .unwrap_or_else(|| path.to_path_buf())
+}

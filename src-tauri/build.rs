@@ -1,0 +1,14 @@
+fn main() {
+    // Listing the commands makes each one a permission; capabilities/main.json grants them.
+    // A command not listed here cannot be called from the webview at all.
+    let commands = &[
+        "recent_files", "current_model", "new_model", "open_model_dialog", "open_recent",
+        "save_as_dialog", "close_model", "apply", "undo", "redo",
+    ];
+    let attributes = tauri_build::Attributes::new()
+        .app_manifest(tauri_build::AppManifest::new().commands(commands));
+    if let Err(error) = tauri_build::try_build(attributes) {
+        println!("cargo:warning=tauri-build failed: {error:#}");
+        std::process::exit(1);
+    }
+}

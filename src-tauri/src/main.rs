@@ -1,0 +1,196 @@
+//! The Rampart desktop app: the window, native dialogs, and commands that call the engine.
+//! No logic lives here: each command is a few lines over `rampart_engine`.
+//!
+//! The webview never names a file: paths come from native dialogs, from the recent-files
+//! list, or from the command line that started the app.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use rampart_engine::recent::{RecentFile, RecentFiles};
+use rampart_engine::{files, Applied, Document, Editor, Operation, Snapshot};
+use tauri::{AppHandle, Manager, State};
+use tauri_plugin_dialog::DialogExt;
+
+/// The open model, if any, and the recent-files list.
+struct App {
+    editor: Mutex<Option<Editor>>,
+    recent: RecentFiles,
+}
+
+type CmdResult<T> = Result<T, String>;
+
+fn message(e: impl std::fmt::Display) -> String {
+    e.to_string()
+}
+
+impl App {
+    /// Make `editor` the open model and tell the window and the recent list.
+    fn install(&self, app: &AppHandle, editor: Editor) -> CmdResult<Snapshot> {
+        let snapshot = editor.snapshot().map_err(message)?;
+        let name = display_name(&editor);
+        // A failure to record a recent file must not stop the user from working.
+        let _ = self.recent.touch(editor.path(), &name);
+        if let Some(window) = app.get_webview_window("main") {
+            let _ = window.set_title(&format!("{name} — Rampart"));
+        }
+        *self.editor.lock().map_err(message)? = Some(editor);
+        Ok(snapshot)
+    }
+
+    fn with_editor<T>(&self, f: impl FnOnce(&mut Editor) -> rampart_engine::Result<T>) -> CmdResult<T> {
+        let mut guard = self.editor.lock().map_err(message)?;
+        let editor = guard.as_mut().ok_or("no model is open")?;
+        f(editor).map_err(message)
+    }
+}
+
+fn display_name(editor: &Editor) -> String {
+    let name = &editor.document().metadata.name;
+    if name.trim().is_empty() {
+        editor.path().file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default()
+    } else {
+        name.clone()
+    }
+}
+
+/// Where new models go: `~/Documents/Rampart`, or the app's data folder without one.
+fn models_dir(app: &AppHandle) -> CmdResult<PathBuf> {
+    let base = app.path().document_dir().or_else(|_| app.path().app_data_dir()).map_err(message)?;
+    let dir = base.join("Rampart");
+    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    Ok(dir)
+}
+
+#[tauri::command]
+fn recent_files(state: State<App>) -> Vec<RecentFile> {
+    state.recent.list()
+}
+
+#[tauri::command]
+fn current_model(state: State<App>) -> CmdResult<Option<Snapshot>> {
+    let guard = state.editor.lock().map_err(message)?;
+    guard.as_ref().map(|e| e.snapshot().map_err(message)).transpose()
+}
+
+/// A new model is a file from the first moment, so there is no "Save" to forget.
+#[tauri::command]
+fn new_model(app: AppHandle, state: State<App>) -> CmdResult<Snapshot> {
+    let path = files::free_path(&models_dir(&app)?.join("Untitled model.rampart"));
+    let editor = Editor::create(&path, Document::new_model("Untitled model")).map_err(message)?;
+    state.install(&app, editor)
+}
+
+#[tauri::command]
+async fn open_model_dialog(app: AppHandle, state: State<'_, App>) -> CmdResult<Option<Snapshot>> {
+    let picked = app
+        .dialog()
+        .file()
+        .set_title("Open a threat model")
+        .add_filter("Rampart models", &["rampart", "json"])
+        .blocking_pick_file();
+    let Some(path) = picked.and_then(|p| p.into_path().ok()) else { return Ok(None) };
+    let editor = files::open_for_editing(&path).map_err(message)?;
+    state.install(&app, editor).map(Some)
+}
+
+/// Only files on the recent list can be opened this way.
+#[tauri::command]
+fn open_recent(app: AppHandle, state: State<App>, path: String) -> CmdResult<Snapshot> {
+    let path = PathBuf::from(path);
+    if !state.recent.contains(&path) {
+        return Err(format!("{} is not on the recent-files list", path.display()));
+    }
+    let editor = Editor::open(&path).map_err(message)?;
+    state.install(&app, editor)
+}
+
+#[tauri::command]
+async fn save_as_dialog(app: AppHandle, state: State<'_, App>) -> CmdResult<Option<Snapshot>> {
+    let current_name = {
+        let guard = state.editor.lock().map_err(message)?;
+        let editor = guard.as_ref().ok_or("no model is open")?;
+        editor.path().file_name().map(|s| s.to_string_lossy().to_string()).unwrap_or_default()
+    };
+    let picked = app
+        .dialog()
+        .file()
+        .set_title("Save the model as")
+        .set_file_name(current_name)
+        .add_filter("Rampart model", &["rampart"])
+        .add_filter("Rampart JSON (for Git)", &["json"])
+        .blocking_save_file();
+    let Some(path) = picked.and_then(|p| p.into_path().ok()) else { return Ok(None) };
+    let snapshot = state.with_editor(|editor| {
+        editor.save_as(&path)?;
+        editor.snapshot()
+    })?;
+    let _ = state.recent.touch(Path::new(&snapshot.path), &snapshot.document.metadata.name);
+    Ok(Some(snapshot))
+}
+
+#[tauri::command]
+fn close_model(app: AppHandle, state: State<App>) -> CmdResult<()> {
+    *state.editor.lock().map_err(message)? = None;
+    if let Some(window) = app.get_webview_window("main") {
+        let _ = window.set_title("Rampart");
+    }
+    Ok(())
+}
+
+/// Apply one operation; returns after it is on disk.
+#[tauri::command]
+fn apply(state: State<App>, op: Operation, coalesce: Option<String>) -> CmdResult<Applied> {
+    state.with_editor(|editor| {
+        let patch = editor.apply(&op, coalesce.as_deref())?;
+        editor.applied(patch)
+    })
+}
+
+#[tauri::command]
+fn undo(state: State<App>) -> CmdResult<Option<Applied>> {
+    state.with_editor(|editor| editor.undo()?.map(|p| editor.applied(p)).transpose())
+}
+
+#[tauri::command]
+fn redo(state: State<App>) -> CmdResult<Option<Applied>> {
+    state.with_editor(|editor| editor.redo()?.map(|p| editor.applied(p)).transpose())
+}
+
+fn main() {
+    let context = tauri::generate_context!();
+    let result = tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
+        .setup(|app| {
+            let recent_file = app.path().app_config_dir()?.join("recent.json");
+            let state = App { editor: Mutex::new(None), recent: RecentFiles::new(recent_file) };
+            // `rampart-app MODEL` opens MODEL, as a file manager does on double-click.
+            if let Some(path) = std::env::args_os().nth(1).map(PathBuf::from) {
+                match files::open_for_editing(&path) {
+                    Ok(editor) => {
+                        state.install(app.handle(), editor).map_err(std::io::Error::other)?;
+                    }
+                    Err(e) => eprintln!("rampart: {e}"),
+                }
+            }
+            app.manage(state);
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            recent_files,
+            current_model,
+            new_model,
+            open_model_dialog,
+            open_recent,
+            save_as_dialog,
+            close_model,
+            apply,
+            undo,
+            redo
+        ])
+        .run(context);
+    if let Err(e) = result {
+        eprintln!("rampart: the app could not start: {e}");
+        std::process::exit(1);
+    }
+}

@@ -24,6 +24,13 @@ enum Command {
         #[arg(short, long)]
         output: PathBuf,
     },
+    /// Import a model from another tool (the format is told by the content) and write it as
+    /// `.rampart` or `.rampart.json`. Everything that could not be mapped is listed.
+    Import {
+        file: PathBuf,
+        #[arg(short, long)]
+        output: PathBuf,
+    },
     /// Print the model's name and how many elements of each kind it holds.
     Info {
         model: PathBuf,
@@ -54,6 +61,16 @@ fn run(cli: Cli) -> Result<(), String> {
             let doc = files::load(&input).map_err(|e| e.to_string())?;
             files::save(&doc, &output).map_err(|e| e.to_string())?;
             eprintln!("wrote {}", output.display());
+        }
+        Command::Import { file, output } => {
+            let imported = files::import(&file).map_err(|e| e.to_string())?;
+            for warning in &imported.warnings {
+                eprintln!("warning: {warning}");
+            }
+            files::save(&imported.document, &output).map_err(|e| e.to_string())?;
+            let info = Info::of(&imported.document);
+            let counts: Vec<String> = info.rows().iter().filter(|(_, n)| *n > 0).map(|(k, n)| format!("{n} {k}")).collect();
+            eprintln!("imported {} ({}): {}; wrote {}", file.display(), imported.format, counts.join(", "), output.display());
         }
         Command::Info { model, format } => {
             let doc = files::load(&model).map_err(|e| e.to_string())?;

@@ -15,6 +15,8 @@ pub enum Form {
     Database,
     /// `.rampart.json`: canonical JSON.
     Json,
+    /// Anything else: perhaps a format [`crate::interop`] can import.
+    Foreign,
 }
 
 /// Which form a path asks for when writing.
@@ -36,27 +38,46 @@ pub fn detect(path: &Path) -> Result<Form> {
         return Ok(Form::Database);
     }
     let text_start = head.iter().find(|b| !b.is_ascii_whitespace() && **b != 0xEF && **b != 0xBB && **b != 0xBF);
-    if text_start == Some(&b'{') {
+    if n == 0 {
+        return Err(Error::NotAModel { path: path.to_path_buf(), reason: "the file is empty".into() });
+    }
+    if text_start == Some(&b'{') && is_rampart_json(path)? {
         return Ok(Form::Json);
     }
-    Err(Error::NotAModel {
-        path: path.to_path_buf(),
-        reason: if n == 0 { "the file is empty".into() } else { "neither a .rampart database nor Rampart JSON".into() },
-    })
+    Ok(Form::Foreign)
 }
 
-/// Read a model from a `.rampart` or `.rampart.json` file, without changing it.
+/// Does this JSON file say `"format": "rampart"`? Read lazily: only the top-level keys.
+fn is_rampart_json(path: &Path) -> Result<bool> {
+    #[derive(serde::Deserialize)]
+    struct Header {
+        format: Option<String>,
+    }
+    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let header: Option<Header> = serde_json::from_reader(std::io::BufReader::new(file)).ok();
+    Ok(header.and_then(|h| h.format).as_deref() == Some(canonical::FORMAT))
+}
+
+/// Read a model from a `.rampart`, a `.rampart.json` or an importable file, without
+/// changing it. Import warnings are dropped here; use [`import`] to see them.
 pub fn load(path: &Path) -> Result<Document> {
     match detect(path)? {
         Form::Database => Store::open(path).map(|(_, doc)| doc),
         Form::Json => canonical::read(path),
+        Form::Foreign => import(path).map(|i| i.document),
     }
+}
+
+/// Import a foreign model file.
+pub fn import(path: &Path) -> Result<crate::interop::Imported> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    crate::interop::import(&bytes, path)
 }
 
 /// Write a model in the form its name asks for. Refuses to overwrite a `.rampart`.
 pub fn save(doc: &Document, path: &Path) -> Result<()> {
     match form_for_output(path) {
-        Form::Json => canonical::write(doc, path),
+        Form::Json | Form::Foreign => canonical::write(doc, path),
         Form::Database => Store::create(path, doc).map(|_| ()),
     }
 }
@@ -67,8 +88,8 @@ pub fn save(doc: &Document, path: &Path) -> Result<()> {
 pub fn open_for_editing(path: &Path) -> Result<crate::Editor> {
     match detect(path)? {
         Form::Database => crate::Editor::open(path),
-        Form::Json => {
-            let doc = canonical::read(path)?;
+        form @ (Form::Json | Form::Foreign) => {
+            let doc = if form == Form::Json { canonical::read(path)? } else { import(path)?.document };
             let target = free_path(&database_path_for(path));
             crate::Editor::create(&target, doc)
         }
@@ -76,6 +97,7 @@ pub fn open_for_editing(path: &Path) -> Result<crate::Editor> {
 }
 
 /// `model.rampart.json` -> `model.rampart`; `other.json` -> `other.rampart`.
+/// Imports get a new `.rampart` beside the original, which stays as it was.
 fn database_path_for(json: &Path) -> std::path::PathBuf {
     let stem = json.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
     let stem = stem.strip_suffix(".rampart").unwrap_or(&stem).to_string();

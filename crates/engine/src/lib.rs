@@ -10,6 +10,7 @@ pub mod document;
 pub mod editor;
 pub mod error;
 pub mod files;
+pub mod interop;
 pub mod model;
 pub mod ops;
 pub mod patch;

@@ -266,6 +266,19 @@ pub struct Layout {
     pub y: f64,
     pub width: f64,
     pub height: f64,
+    /// A polyline, in absolute coordinates: the bend points of a flow, or the course of a
+    /// trust boundary drawn as a line (as Threat Dragon and Microsoft's tool draw them)
+    /// rather than as a region.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[ts(as = "Option<Vec<Point>>", optional)]
+    pub points: Vec<Point>,
+}
+
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Default, TS)]
+#[ts(export)]
+pub struct Point {
+    pub x: f64,
+    pub y: f64,
 }
 
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, TS)]

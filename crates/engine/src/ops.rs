@@ -285,6 +285,10 @@ fn translate(draft: &mut Draft, ids: &[Id], dx: f64, dy: f64) -> Result<()> {
         if let Some(Record::Layout(mut layout)) = draft.get(&RecordKey::new(RecordKind::Layout, id)) {
             layout.x += dx;
             layout.y += dy;
+            for p in &mut layout.points {
+                p.x += dx;
+                p.y += dy;
+            }
             draft.put(Record::Layout(layout));
         }
     }
@@ -497,10 +501,11 @@ fn check(doc: &Document, patch: &Patch, record: &Record, before: Option<&Record>
             }
         }
         Record::Layout(l) => {
-            if ![l.x, l.y, l.width, l.height].iter().all(|v| v.is_finite()) || l.width < 0.0 || l.height < 0.0 {
+            let finite = [l.x, l.y, l.width, l.height].iter().chain(l.points.iter().flat_map(|p| [&p.x, &p.y])).all(|v| v.is_finite());
+            if !finite || l.width < 0.0 || l.height < 0.0 {
                 return Err(Error::invalid("a shape needs finite coordinates and a size of at least zero"));
             }
-            let owner_is_shape = element(&l.id).is_some_and(|e| e.kind() != ElementKind::DataFlow) || node(&l.id).is_some();
+            let owner_is_shape = element(&l.id).is_some() || node(&l.id).is_some();
             if !owner_is_shape {
                 return Err(missing("shape", &l.id));
             }

@@ -1,0 +1,53 @@
+//! Foreign formats. Each module turns a foreign file into a [`Document`] plus the list of
+//! everything it could not carry over; nothing is dropped without a warning. The format is
+//! told by the content, never by the file name.
+
+pub mod threat_dragon;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::document::Document;
+use crate::error::{Error, Result};
+
+/// An imported model and what the import could not map.
+#[derive(Serialize, Clone, Debug, TS)]
+#[ts(export)]
+pub struct Imported {
+    pub document: Document,
+    /// The format that was recognised, e.g. "Threat Dragon v2".
+    pub format: &'static str,
+    /// Each mapping loss once, with how often it happened.
+    pub warnings: Vec<String>,
+}
+
+/// Mapping losses, counted, so that a loss repeated on 200 elements is one line.
+#[derive(Default)]
+pub(crate) struct Warnings(BTreeMap<String, usize>);
+
+impl Warnings {
+    pub(crate) fn add(&mut self, message: &str) {
+        *self.0.entry(message.to_string()).or_default() += 1;
+    }
+
+    pub(crate) fn into_list(self) -> Vec<String> {
+        self.0.into_iter().map(|(m, n)| if n == 1 { m } else { format!("{m} ({n} times)") }).collect()
+    }
+}
+
+/// Import a foreign model from its bytes; `path` only names it in errors.
+pub fn import(bytes: &[u8], path: &Path) -> Result<Imported> {
+    let unknown = || Error::NotAModel {
+        path: path.to_path_buf(),
+        reason: "nor a format Rampart imports: it reads Threat Dragon v1 and v2 JSON".to_string(),
+    };
+    let text = std::str::from_utf8(bytes).map_err(|_| unknown())?;
+    let json: serde_json::Value = serde_json::from_str(text.trim_start_matches('\u{feff}')).map_err(|_| unknown())?;
+    if let Some(version) = threat_dragon::detect(&json) {
+        return Ok(threat_dragon::import(&json, version));
+    }
+    Err(unknown())
+}

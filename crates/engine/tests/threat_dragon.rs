@@ -1,0 +1,199 @@
+//! Threat Dragon import: faithfulness on every fixture Threat Dragon produced (counts per
+//! kind computed from the source file, names, threats), and on a small model written here.
+
+use std::path::{Path, PathBuf};
+
+use rampart_engine::interop;
+use rampart_engine::model::{ElementKind, StrideCategory, ThreatStatus};
+use serde_json::{json, Value};
+
+const FIXTURE_DIRS: [&str; 2] = ["../../../shared/fixtures/threat-dragon", "../../../shared/fixtures/threat-model-cookbook"];
+
+fn fixture_files() -> Option<Vec<PathBuf>> {
+    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    for dir in FIXTURE_DIRS {
+        let dir = here.join(dir);
+        if !dir.exists() {
+            eprintln!("SKIPPED: {} is absent (it lives in ../shared beside the repository)", dir.display());
+            return None;
+        }
+        collect_json(&dir, &mut files);
+    }
+    Some(files)
+}
+
+fn collect_json(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            collect_json(&path, out);
+        } else if path.extension().is_some_and(|e| e == "json") {
+            out.push(path);
+        }
+    }
+}
+
+/// Kinds counted straight from the Threat Dragon JSON, independently of the importer.
+#[derive(Default, Debug, PartialEq)]
+struct SourceCounts {
+    actors: usize,
+    processes: usize,
+    stores: usize,
+    flows: usize,
+    boundaries: usize,
+    threats: usize,
+    diagrams: usize,
+    names: Vec<String>,
+}
+
+fn count_source(json: &Value) -> SourceCounts {
+    let mut c = SourceCounts::default();
+    for diagram in json["detail"]["diagrams"].as_array().unwrap() {
+        c.diagrams += 1;
+        let cells = diagram["cells"].as_array().or(diagram["diagramJson"]["cells"].as_array()).cloned().unwrap_or_default();
+        for cell in cells {
+            let shape = cell["shape"].as_str().or(cell["type"].as_str()).unwrap_or("");
+            let data = if cell["data"].is_object() { &cell["data"] } else { &cell };
+            match shape {
+                "actor" | "tm.Actor" => c.actors += 1,
+                "process" | "tm.Process" => c.processes += 1,
+                "store" | "tm.Store" => c.stores += 1,
+                "flow" | "tm.Flow" => c.flows += 1,
+                s if s.starts_with("trust-") || s == "tm.Boundary" => c.boundaries += 1,
+                _ => continue,
+            }
+            c.threats += data["threats"].as_array().map_or(0, |t| t.len());
+            if let Some(name) = data["name"].as_str().filter(|n| !n.trim().is_empty()) {
+                if !matches!(shape, "flow" | "tm.Flow") {
+                    c.names.push(name.to_string());
+                }
+            }
+        }
+    }
+    c.names.sort();
+    c
+}
+
+fn count_imported(doc: &rampart_engine::Document) -> SourceCounts {
+    let mut names: Vec<String> = doc
+        .elements
+        .values()
+        .filter(|e| e.kind() != ElementKind::DataFlow && !e.name.trim().is_empty())
+        .map(|e| e.name.clone())
+        .collect();
+    names.sort();
+    SourceCounts {
+        actors: doc.count(ElementKind::ExternalEntity),
+        processes: doc.count(ElementKind::Process),
+        stores: doc.count(ElementKind::DataStore),
+        flows: doc.count(ElementKind::DataFlow),
+        boundaries: doc.count(ElementKind::TrustBoundary),
+        threats: doc.threats.len(),
+        diagrams: doc.diagrams.len(),
+        names,
+    }
+}
+
+#[test]
+fn every_threat_dragon_fixture_imports_with_its_counts_and_names() {
+    let Some(files) = fixture_files() else { return };
+    let mut checked = 0;
+    for path in files {
+        let bytes = std::fs::read(&path).unwrap();
+        let Ok(json) = serde_json::from_slice::<Value>(&bytes) else { continue };
+        if interop::threat_dragon::detect(&json).is_none() {
+            continue;
+        }
+        let imported = interop::import(&bytes, &path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let expected = count_source(&json);
+        let mut got = count_imported(&imported.document);
+        // Names are compared where the source has them; unnamed source cells may take a label.
+        got.names.retain(|n| expected.names.contains(n));
+        assert_eq!(got, expected, "{}", path.display());
+        checked += 1;
+    }
+    assert!(checked >= 20, "only {checked} Threat Dragon fixtures were recognised");
+}
+
+#[test]
+fn malformed_threat_dragon_files_are_refused_with_the_file_named() {
+    for (name, text) in [("summarize.json", r#"{"summarize": {}, "detail": {"diagrams": []}}"#), ("details.json", r#"{"version": "2.0.0", "summary": {}, "details": {}}"#)] {
+        let err = interop::import(text.as_bytes(), Path::new(name)).unwrap_err().to_string();
+        assert!(err.contains(name) && err.contains("Threat Dragon"), "{err}");
+    }
+}
+
+/// A small v2 model written for this test: a box boundary containing a process, a curve
+/// boundary, a flow with a loose end, a text block, and threats of every kind of status.
+fn small_v2() -> Value {
+    json!({
+        "version": "2.2.0",
+        "summary": {"title": "Shop", "owner": "Ana", "description": "Checkout"},
+        "detail": {"contributors": [{"name": "Ben"}], "reviewer": "Cy", "diagrams": [{
+            "title": "Checkout flow", "version": "2.2.0",
+            "cells": [
+                {"id": "zone", "shape": "trust-boundary-box", "position": {"x": 0, "y": 0}, "size": {"width": 400, "height": 300},
+                 "data": {"type": "tm.BoundaryBox", "name": "Internal"}},
+                {"id": "api", "shape": "process", "position": {"x": 100, "y": 100}, "size": {"width": 80, "height": 80},
+                 "data": {"type": "tm.Process", "name": "API <script>", "description": "d", "threats": [
+                    {"id": "t1", "title": "Spoof me", "type": "Spoofing", "status": "Mitigated", "severity": "High", "mitigation": "Use mTLS"},
+                    {"id": "t2", "title": "LINDDUN", "type": "Linkability", "status": "Not Applicable", "severity": "TBA"}]}},
+                {"id": "user", "shape": "actor", "position": {"x": 600, "y": 100}, "size": {"width": 100, "height": 60},
+                 "data": {"type": "tm.Actor", "name": "User", "outOfScope": true, "reasonOutOfScope": "external"}},
+                {"id": "db", "shape": "store", "position": {"x": 200, "y": 200}, "size": {"width": 100, "height": 50},
+                 "data": {"type": "tm.Store", "name": "Orders", "isALog": false, "storesCredentials": true, "isEncrypted": true}},
+                {"id": "curve", "shape": "trust-boundary-curve", "source": {"x": 500, "y": 0}, "target": {"x": 500, "y": 400}, "vertices": [{"x": 520, "y": 200}],
+                 "data": {"type": "tm.Boundary", "name": "Internet"}},
+                {"id": "f1", "shape": "flow", "source": {"cell": "user"}, "target": {"cell": "api"}, "vertices": [{"x": 300, "y": 50}],
+                 "data": {"type": "tm.Flow", "name": "Order", "protocol": "HTTPS", "isEncrypted": true, "isPublicNetwork": true, "isBidirectional": true}},
+                {"id": "f2", "shape": "flow", "source": {"cell": "api"}, "target": {"x": 10, "y": 10}, "data": {"type": "tm.Flow", "name": "Dangling"}},
+                {"id": "note", "shape": "td-text-block", "data": {"type": "tm.Text", "name": "A note"}}
+            ]}]}
+    })
+}
+
+#[test]
+fn a_threat_dragon_v2_model_keeps_properties_containment_threats_and_reports_losses() {
+    let json = small_v2();
+    let imported = interop::import(json.to_string().as_bytes(), Path::new("small.json")).unwrap();
+    assert_eq!(imported.format, "Threat Dragon v2");
+    let doc = &imported.document;
+    assert_eq!(doc.metadata.name, "Shop");
+    assert_eq!(doc.metadata.owner, "Ana");
+    assert_eq!(doc.metadata.reviewers, vec!["Cy".to_string(), "Ben".to_string()]);
+    let by_name = |n: &str| doc.elements.values().find(|e| e.name == n).unwrap_or_else(|| panic!("{n} missing"));
+    let zone = by_name("Internal");
+    assert_eq!(by_name("API <script>").parent, Some(zone.id), "the box contains the process");
+    assert_eq!(by_name("Orders").parent, Some(zone.id));
+    assert_eq!(by_name("User").parent, None);
+    assert!(by_name("User").out_of_scope);
+    let curve = doc.layouts.get(&by_name("Internet").id).unwrap();
+    assert_eq!(curve.points.len(), 3, "the curve's course is kept");
+    let order = by_name("Order");
+    let flow = order.flow().unwrap();
+    assert_eq!((flow.source, flow.target), (Some(by_name("User").id), Some(by_name("API <script>").id)));
+    assert!(flow.bidirectional);
+    assert_eq!(flow.encrypted_in_transit, Some(true));
+    assert_eq!(doc.layouts.get(&order.id).unwrap().points.len(), 1);
+    assert_eq!(by_name("Dangling").flow().unwrap().target, None);
+
+    let spoof = doc.threats.values().find(|t| t.title == "Spoof me").unwrap();
+    assert_eq!((spoof.category, spoof.status, spoof.likelihood * spoof.impact), (StrideCategory::Spoofing, ThreatStatus::Mitigated, 12));
+    assert_eq!(doc.mitigations.get(&spoof.mitigations[0]).unwrap().description, "Use mTLS");
+    let linddun = doc.threats.values().find(|t| t.title == "LINDDUN").unwrap();
+    assert_eq!(linddun.status, ThreatStatus::NotApplicable);
+
+    let warnings = imported.warnings.join("\n");
+    for loss in ["loose end", "text block “A note”", "“Linkability” is not a STRIDE category", "severity “TBA”"] {
+        assert!(warnings.contains(loss), "missing warning {loss:?} in:\n{warnings}");
+    }
+}
+
+#[test]
+fn importing_the_same_file_twice_gives_the_same_ids() {
+    let text = small_v2().to_string();
+    let a = interop::import(text.as_bytes(), Path::new("a.json")).unwrap().document;
+    let b = interop::import(text.as_bytes(), Path::new("a.json")).unwrap().document;
+    assert_eq!(rampart_engine::canonical::to_string(&a).unwrap(), rampart_engine::canonical::to_string(&b).unwrap());
+}

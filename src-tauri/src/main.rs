@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use rampart_engine::recent::{RecentFile, RecentFiles};
-use rampart_engine::{files, Applied, Document, Editor, Operation, Snapshot};
+use rampart_engine::{files, Applied, Document, Editor, Opened, Operation, Snapshot};
 use tauri::{AppHandle, Manager, State};
 use tauri_plugin_dialog::DialogExt;
 
@@ -81,17 +81,26 @@ fn new_model(app: AppHandle, state: State<App>) -> CmdResult<Snapshot> {
     state.install(&app, editor)
 }
 
+/// Open a `.rampart`, a `.rampart.json` or a model from another tool. The last two become a
+/// new `.rampart` in the models folder; `Opened` lists what an import could not map.
 #[tauri::command]
-async fn open_model_dialog(app: AppHandle, state: State<'_, App>) -> CmdResult<Option<Snapshot>> {
+async fn open_model_dialog(app: AppHandle, state: State<'_, App>) -> CmdResult<Option<Opened>> {
     let picked = app
         .dialog()
         .file()
-        .set_title("Open a threat model")
-        .add_filter("Rampart models", &["rampart", "json"])
+        .set_title("Open or import a threat model")
+        .add_filter("Threat models", &["rampart", "json"])
+        .add_filter("All files", &["*"])
         .blocking_pick_file();
     let Some(path) = picked.and_then(|p| p.into_path().ok()) else { return Ok(None) };
-    let editor = files::open_for_editing(&path).map_err(message)?;
-    state.install(&app, editor).map(Some)
+    open_path(&app, &state, &path).map(Some)
+}
+
+fn open_path(app: &AppHandle, state: &App, path: &Path) -> CmdResult<Opened> {
+    let (editor, warnings) = files::open_for_editing(path, &models_dir(app)?).map_err(message)?;
+    let converted = editor.path() != path;
+    let snapshot = state.install(app, editor)?;
+    Ok(Opened { snapshot, source: converted.then(|| path.to_string_lossy().to_string()), warnings })
 }
 
 /// Only files on the recent list can be opened this way.
@@ -166,11 +175,8 @@ fn main() {
             let state = App { editor: Mutex::new(None), recent: RecentFiles::new(recent_file) };
             // `rampart-app MODEL` opens MODEL, as a file manager does on double-click.
             if let Some(path) = std::env::args_os().nth(1).map(PathBuf::from) {
-                match files::open_for_editing(&path) {
-                    Ok(editor) => {
-                        state.install(app.handle(), editor).map_err(std::io::Error::other)?;
-                    }
-                    Err(e) => eprintln!("rampart: {e}"),
+                if let Err(e) = open_path(app.handle(), &state, &path) {
+                    eprintln!("rampart: {e}");
                 }
             }
             app.manage(state);

@@ -114,6 +114,17 @@ pub struct Snapshot {
     pub history: HistoryState,
 }
 
+/// What the app shows after opening a model from another tool: the model, and what could
+/// not be carried over.
+#[derive(serde::Serialize, Clone, Debug, ts_rs::TS)]
+#[ts(export)]
+pub struct Opened {
+    pub snapshot: Snapshot,
+    /// The source file, when the model was imported or converted.
+    pub source: Option<String>,
+    pub warnings: Vec<String>,
+}
+
 /// What the app receives after an operation, an undo or a redo.
 #[derive(serde::Serialize, Clone, Debug, ts_rs::TS)]
 #[ts(export)]

@@ -82,26 +82,23 @@ pub fn save(doc: &Document, path: &Path) -> Result<()> {
     }
 }
 
-/// Open a model for editing. A `.rampart` opens in place; canonical JSON is first copied
-/// into a new `.rampart` beside it (the JSON file is left as it is), since edits are saved
-/// as they happen and only a database can do that.
-pub fn open_for_editing(path: &Path) -> Result<crate::Editor> {
-    match detect(path)? {
-        Form::Database => crate::Editor::open(path),
-        form @ (Form::Json | Form::Foreign) => {
-            let doc = if form == Form::Json { canonical::read(path)? } else { import(path)?.document };
-            let target = free_path(&database_path_for(path));
-            crate::Editor::create(&target, doc)
+/// Open a model for editing. A `.rampart` opens in place. Anything else (canonical JSON, a
+/// foreign model) is read, and a new `.rampart` is made for it in `models_dir`, since edits
+/// are saved as they happen and only a database can do that; the original stays as it was.
+/// Returns the editor and the import's warnings (empty for Rampart's own forms).
+pub fn open_for_editing(path: &Path, models_dir: &Path) -> Result<(crate::Editor, Vec<String>)> {
+    let (doc, warnings) = match detect(path)? {
+        Form::Database => return Ok((crate::Editor::open(path)?, Vec::new())),
+        Form::Json => (canonical::read(path)?, Vec::new()),
+        Form::Foreign => {
+            let imported = import(path)?;
+            (imported.document, imported.warnings)
         }
-    }
-}
-
-/// `model.rampart.json` -> `model.rampart`; `other.json` -> `other.rampart`.
-/// Imports get a new `.rampart` beside the original, which stays as it was.
-fn database_path_for(json: &Path) -> std::path::PathBuf {
-    let stem = json.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
-    let stem = stem.strip_suffix(".rampart").unwrap_or(&stem).to_string();
-    json.with_file_name(format!("{stem}.rampart"))
+    };
+    let stem = path.file_name().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
+    let stem = stem.split('.').next().filter(|s| !s.is_empty()).unwrap_or("Imported model");
+    let target = free_path(&models_dir.join(format!("{stem}.rampart")));
+    Ok((crate::Editor::create(&target, doc)?, warnings))
 }
 
 /// `path` if nothing is there, else `name 2.rampart`, `name 3.rampart`, ...

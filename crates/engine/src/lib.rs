@@ -19,7 +19,7 @@ pub mod store;
 pub mod summary;
 
 pub use document::Document;
-pub use editor::{Applied, Editor, Snapshot};
+pub use editor::{Applied, Editor, Opened, Snapshot};
 pub use store::HistoryState;
 pub use document::{Record, RecordKey, RecordKind};
 pub use error::{Error, Result};

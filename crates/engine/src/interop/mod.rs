@@ -39,15 +39,30 @@ impl Warnings {
 }
 
 /// Import a foreign model from its bytes; `path` only names it in errors.
+///
+/// Each format's `detect` looks at the content only. To add a format: a module with
+/// `detect` and `import`, and one line in the matching list below.
 pub fn import(bytes: &[u8], path: &Path) -> Result<Imported> {
-    let unknown = || Error::NotAModel {
-        path: path.to_path_buf(),
-        reason: "nor a format Rampart imports: it reads Threat Dragon v1 and v2 JSON".to_string(),
-    };
-    let text = std::str::from_utf8(bytes).map_err(|_| unknown())?;
-    let json: serde_json::Value = serde_json::from_str(text.trim_start_matches('\u{feff}')).map_err(|_| unknown())?;
-    if let Some(version) = threat_dragon::detect(&json) {
-        return Ok(threat_dragon::import(&json, version));
+    let text = std::str::from_utf8(bytes).ok().map(|t| t.trim_start_matches('\u{feff}'));
+    if let Some(json) = text.and_then(|t| serde_json::from_str::<serde_json::Value>(t).ok()) {
+        // JSON formats.
+        if let Some(version) = threat_dragon::detect(&json) {
+            return Ok(threat_dragon::import(&json, version));
+        }
     }
-    Err(unknown())
+    // Formats that are not JSON (XML, YAML).
+    Err(unrecognised(path))
 }
+
+/// The error for content no importer recognises.
+pub(crate) fn unrecognised(path: &Path) -> Error {
+    Error::NotAModel { path: path.to_path_buf(), reason: format!("nor a format Rampart imports: it reads {SUPPORTED}") }
+}
+
+/// A malformed file in a recognised format.
+pub(crate) fn malformed(path: &Path, format: &str, reason: impl std::fmt::Display) -> Error {
+    Error::InvalidJson { path: path.to_path_buf(), reason: format!("a damaged {format} file: {reason}") }
+}
+
+/// What `import` recognises, for error messages.
+const SUPPORTED: &str = "Threat Dragon v1 and v2 JSON";

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use rampart_engine::files;
+use rampart_engine::{files, interop};
 use rampart_engine::summary::Info;
 
 #[derive(Parser)]
@@ -31,12 +31,28 @@ enum Command {
         #[arg(short, long)]
         output: PathBuf,
     },
+    /// Write a model in another tool's format. Everything the format cannot carry is listed.
+    Export {
+        model: PathBuf,
+        #[arg(long, value_enum)]
+        format: ExportTo,
+        #[arg(short, long)]
+        output: PathBuf,
+    },
     /// Print the model's name and how many elements of each kind it holds.
     Info {
         model: PathBuf,
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ExportTo {
+    /// OWASP Threat Dragon v2 JSON
+    ThreatDragon,
+    /// Rampart's canonical JSON
+    Json,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -71,6 +87,18 @@ fn run(cli: Cli) -> Result<(), String> {
             let info = Info::of(&imported.document);
             let counts: Vec<String> = info.rows().iter().filter(|(_, n)| *n > 0).map(|(k, n)| format!("{n} {k}")).collect();
             eprintln!("imported {} ({}): {}; wrote {}", file.display(), imported.format, counts.join(", "), output.display());
+        }
+        Command::Export { model, format, output } => {
+            let doc = files::load(&model).map_err(|e| e.to_string())?;
+            let (text, warnings) = match format {
+                ExportTo::Json => (rampart_engine::canonical::to_string(&doc).map_err(|e| e.to_string())?, Vec::new()),
+                ExportTo::ThreatDragon => interop::export(&doc, interop::ExportFormat::ThreatDragon).map_err(|e| e.to_string())?,
+            };
+            for warning in &warnings {
+                eprintln!("warning: {warning}");
+            }
+            std::fs::write(&output, text).map_err(|e| format!("{}: {e}", output.display()))?;
+            eprintln!("wrote {}", output.display());
         }
         Command::Info { model, format } => {
             let doc = files::load(&model).map_err(|e| e.to_string())?;

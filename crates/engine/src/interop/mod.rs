@@ -66,3 +66,22 @@ pub(crate) fn malformed(path: &Path, format: &str, reason: impl std::fmt::Displa
 
 /// What `import` recognises, for error messages.
 const SUPPORTED: &str = "Threat Dragon v1 and v2 JSON";
+
+/// The foreign formats Rampart writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExportFormat {
+    /// OWASP Threat Dragon v2 JSON.
+    ThreatDragon,
+}
+
+/// Write a model in a foreign format: the file's text and what the format could not carry.
+pub fn export(doc: &Document, format: ExportFormat) -> Result<(String, Vec<String>)> {
+    match format {
+        ExportFormat::ThreatDragon => {
+            let exported = threat_dragon::export(doc);
+            let mut text = serde_json::to_string_pretty(&exported.json)?;
+            text.push('\n');
+            Ok((text, exported.warnings))
+        }
+    }
+}

@@ -12,6 +12,7 @@ use uuid::Uuid;
 use super::{Imported, Warnings};
 use crate::document::Document;
 use crate::model::*;
+use crate::risk::Severity;
 
 /// The namespace of ids derived from Threat Dragon ids.
 const NAMESPACE: Uuid = Uuid::from_u128(0x6f0e_2d3c_95a1_4b7e_8c1d_7a52_1e0f_d7a9);
@@ -292,18 +293,6 @@ fn category(kind: &str) -> Option<StrideCategory> {
     })
 }
 
-/// Threat Dragon's severity as likelihood and impact whose product gives the same severity
-/// on Rampart's scale.
-fn scores(severity: &str) -> Option<(u8, u8)> {
-    Some(match severity.trim().to_ascii_lowercase().as_str() {
-        "low" => (2, 2),
-        "medium" => (3, 3),
-        "high" => (3, 4),
-        "critical" => (4, 5),
-        _ => return None,
-    })
-}
-
 const PLACEHOLDER_MITIGATION: &str = "Provide mitigation or prevention for this threat";
 
 fn import_threats(doc: &mut Document, warnings: &mut Warnings, data: &Value, target: Id, key: &str) {
@@ -326,7 +315,7 @@ fn import_threats(doc: &mut Document, warnings: &mut Warnings, data: &Value, tar
             }
         };
         let severity = text(threat, &["severity"]).unwrap_or("");
-        let (likelihood, impact) = scores(severity).unwrap_or_else(|| {
+        let (likelihood, impact) = Severity::parse(severity).map(Severity::typical_scores).unwrap_or_else(|| {
             warnings.add(&format!("threat severity “{severity}” is unknown; such threats were scored Medium"));
             (3, 3)
         });
@@ -361,4 +350,212 @@ fn import_threats(doc: &mut Document, warnings: &mut Warnings, data: &Value, tar
             },
         );
     }
+}
+
+/// The Threat Dragon version the exporter writes.
+const EXPORT_VERSION: &str = "2.2.0";
+
+/// A model written in a foreign format, and what that format could not carry.
+pub struct Exported {
+    pub json: Value,
+    pub warnings: Vec<String>,
+}
+
+fn status_name(status: ThreatStatus, warnings: &mut Warnings) -> &'static str {
+    match status {
+        ThreatStatus::Open => "Open",
+        ThreatStatus::Mitigated => "Mitigated",
+        ThreatStatus::NotApplicable => "NotApplicable",
+        ThreatStatus::Accepted | ThreatStatus::Transferred => {
+            warnings.add("Threat Dragon has no Accepted or Transferred status; such threats were written as Open");
+            "Open"
+        }
+    }
+}
+
+fn category_name(category: StrideCategory) -> &'static str {
+    match category {
+        StrideCategory::Spoofing => "Spoofing",
+        StrideCategory::Tampering => "Tampering",
+        StrideCategory::Repudiation => "Repudiation",
+        StrideCategory::InformationDisclosure => "Information disclosure",
+        StrideCategory::DenialOfService => "Denial of service",
+        StrideCategory::ElevationOfPrivilege => "Elevation of privilege",
+    }
+}
+
+/// Threat Dragon's flags are yes/no; an unknown stays unwritten rather than becoming a "no".
+fn set_known(data: &mut Value, key: &str, value: Option<bool>) {
+    if let Some(v) = value {
+        data[key] = v.into();
+    }
+}
+
+/// Write a model as Threat Dragon v2 JSON (valid against Threat Dragon's v2 schema).
+pub fn export(doc: &Document) -> Exported {
+    let mut warnings = Warnings::default();
+    let mut threats_by_target: BTreeMap<Id, Vec<&Threat>> = BTreeMap::new();
+    for threat in doc.threats.values() {
+        match threat.target.filter(|t| doc.elements.contains_key(t)) {
+            Some(target) => threats_by_target.entry(target).or_default().push(threat),
+            None => warnings.add("threats not attached to an element cannot be written to Threat Dragon and were left out"),
+        }
+    }
+    let mut number = 0;
+    let mut threat_json = |threats: Option<&Vec<&Threat>>, warnings: &mut Warnings| -> Vec<Value> {
+        threats
+            .into_iter()
+            .flatten()
+            .map(|t| {
+                number += 1;
+                let mitigation: Vec<&str> = t.mitigations.iter().filter_map(|m| doc.mitigations.get(m)).map(|m| if m.description.is_empty() { m.name.as_str() } else { m.description.as_str() }).collect();
+                serde_json::json!({
+                    "id": t.id.to_string(),
+                    "title": t.title,
+                    "status": status_name(t.status, warnings),
+                    "severity": crate::risk::severity(t).label(),
+                    "type": category_name(t.category),
+                    "description": t.description,
+                    "mitigation": mitigation.join("\n\n"),
+                    "modelType": "STRIDE",
+                    "new": false,
+                    "number": number,
+                    "score": "",
+                })
+            })
+            .collect()
+    };
+
+    let mut diagrams = Vec::new();
+    for (index, diagram) in doc.diagrams.values().enumerate() {
+        let mut cells = Vec::new();
+        for element in doc.elements.values().filter(|e| e.diagram == diagram.id) {
+            let layout = doc.layouts.get(&element.id).cloned().unwrap_or(Layout { id: element.id, width: 100.0, height: 60.0, ..Default::default() });
+            let threats = threat_json(threats_by_target.get(&element.id), &mut warnings);
+            let has_open = threats.iter().any(|t| t["status"] == "Open");
+            let mut data = serde_json::json!({
+                "name": element.name,
+                "description": element.description,
+                "outOfScope": element.out_of_scope,
+                "reasonOutOfScope": element.out_of_scope_reason,
+                "hasOpenThreats": has_open,
+                "threats": threats,
+            });
+            let (shape, td_type) = match &element.properties {
+                ElementProperties::ExternalEntity(_) => ("actor", "tm.Actor"),
+                ElementProperties::Process(_) => ("process", "tm.Process"),
+                ElementProperties::DataStore(s) => {
+                    set_known(&mut data, "isALog", s.is_audit_log);
+                    set_known(&mut data, "storesCredentials", s.stores_credentials);
+                    set_known(&mut data, "isEncrypted", s.encrypted_at_rest);
+                    ("store", "tm.Store")
+                }
+                ElementProperties::TrustBoundary(_) if layout.points.len() >= 2 => ("trust-boundary-curve", "tm.Boundary"),
+                ElementProperties::TrustBoundary(_) => ("trust-boundary-box", "tm.BoundaryBox"),
+                ElementProperties::DataFlow(f) => {
+                    data["protocol"] = f.protocol.clone().into();
+                    set_known(&mut data, "isEncrypted", f.encrypted_in_transit);
+                    set_known(&mut data, "isPublicNetwork", f.over_public_network);
+                    data["isBidirectional"] = f.bidirectional.into();
+                    ("flow", "tm.Flow")
+                }
+            };
+            data["type"] = td_type.into();
+            if element.kind() == ElementKind::TrustBoundary {
+                data["isTrustBoundary"] = true.into();
+                if let Some(map) = data.as_object_mut() {
+                    map.remove("threats");
+                    map.remove("outOfScope");
+                    map.remove("reasonOutOfScope");
+                }
+            }
+            let vertices = |points: &[Point]| -> Vec<Value> { points.iter().map(|p| serde_json::json!({"x": p.x, "y": p.y})).collect() };
+            let mut cell = serde_json::json!({"id": element.id.to_string(), "shape": shape, "zIndex": if shape.starts_with("trust") { 0 } else { 10 }, "data": data});
+            match shape {
+                "flow" => {
+                    let f = element.flow().cloned().unwrap_or_default();
+                    let at = layout.points.first().copied().unwrap_or_default();
+                    let end = |id: Option<Id>| match id.filter(|i| doc.elements.contains_key(i)) {
+                        Some(id) => serde_json::json!({"cell": id.to_string()}),
+                        None => serde_json::json!({"x": at.x, "y": at.y}),
+                    };
+                    cell["source"] = end(f.source);
+                    cell["target"] = end(f.target);
+                    cell["vertices"] = vertices(&layout.points).into();
+                    cell["connector"] = "smooth".into();
+                    let marker = serde_json::json!({"name": "block"});
+                    cell["attrs"] = serde_json::json!({"line": {"stroke": "#333333", "strokeWidth": 1, "targetMarker": marker,
+                        "sourceMarker": if f.bidirectional { marker.clone() } else { Value::String(String::new()) }, "strokeDasharray": ""}});
+                    cell["labels"] = serde_json::json!([{"position": 0.5, "attrs": {"label": {"text": element.name}}}]);
+                }
+                "trust-boundary-curve" => {
+                    let (first, last) = (layout.points[0], layout.points[layout.points.len() - 1]);
+                    cell["source"] = serde_json::json!({"x": first.x, "y": first.y});
+                    cell["target"] = serde_json::json!({"x": last.x, "y": last.y});
+                    cell["vertices"] = vertices(&layout.points[1..layout.points.len() - 1]).into();
+                    cell["connector"] = "smooth".into();
+                    cell["attrs"] = serde_json::json!({"line": {"stroke": "#333333", "strokeWidth": 3, "targetMarker": "", "sourceMarker": "", "strokeDasharray": "10 5"}});
+                    cell["labels"] = serde_json::json!([{"attrs": {"label": {"text": element.name}}}]);
+                }
+                _ => {
+                    cell["position"] = serde_json::json!({"x": layout.x, "y": layout.y});
+                    cell["size"] = serde_json::json!({"width": layout.width.max(10.0), "height": layout.height.max(10.0)});
+                    let dash = if shape == "trust-boundary-box" { "10 5" } else { "" };
+                    cell["attrs"] = serde_json::json!({"text": {"text": element.name}, "body": {"stroke": "#333333", "strokeWidth": 1, "strokeDasharray": dash}});
+                }
+            }
+            if let Some(parent) = element.parent {
+                let (cx, cy) = (layout.x + layout.width / 2.0, layout.y + layout.height / 2.0);
+                let drawn_inside = doc.layouts.get(&parent).filter(|b| b.points.len() < 2).is_some_and(|b| cx >= b.x && cx <= b.x + b.width && cy >= b.y && cy <= b.y + b.height);
+                if !drawn_inside {
+                    warnings.add("Threat Dragon derives containment from the drawing; containment the drawing does not show was not carried");
+                }
+            }
+            let has_props = match &element.properties {
+                ElementProperties::ExternalEntity(p) => p.is_human.is_some() || p.authenticated.is_some(),
+                ElementProperties::Process(p) => *p != ProcessProperties::default(),
+                ElementProperties::DataStore(p) => p.stores_pii.is_some() || p.stores_payment_data.is_some() || p.backed_up.is_some() || p.access_controlled.is_some(),
+                ElementProperties::DataFlow(p) => p.authenticated.is_some() || p.integrity_protected.is_some() || p.data_classification.is_some() || p.carries_credentials.is_some(),
+                ElementProperties::TrustBoundary(_) => false,
+            };
+            if has_props {
+                warnings.add("element properties Threat Dragon has no field for (privilege, authentication, classification, …) were left out");
+            }
+            if !element.technology.is_empty() || !element.owner.is_empty() || !element.tags.is_empty() {
+                warnings.add("element technology, owner and tags have no Threat Dragon field and were left out");
+            }
+            cells.push(cell);
+        }
+        diagrams.push(serde_json::json!({
+            "id": index,
+            "title": diagram.name,
+            "diagramType": "STRIDE",
+            "placeholder": "New STRIDE diagram description",
+            "thumbnail": "./public/content/images/thumbnail.stride.jpg",
+            "version": EXPORT_VERSION,
+            "cells": cells,
+        }));
+    }
+    for (what, present) in [
+        ("assets", !doc.assets.is_empty()),
+        ("attack trees", !doc.attack_trees.is_empty()),
+        ("scope and assumptions", !doc.metadata.scope_in.is_empty() || !doc.metadata.scope_out.is_empty() || !doc.metadata.assumptions.is_empty()),
+        ("threat decisions, owners and dates", doc.threats.values().any(|t| t.decision.is_some() || !t.owner.is_empty() || t.due_date.is_some())),
+    ] {
+        if present {
+            warnings.add(&format!("Threat Dragon has no place for {what}; they were left out"));
+        }
+    }
+    let json = serde_json::json!({
+        "version": EXPORT_VERSION,
+        "summary": {"title": doc.metadata.name, "owner": doc.metadata.owner, "description": doc.metadata.summary, "id": 0},
+        "detail": {
+            "contributors": doc.metadata.reviewers.iter().map(|r| serde_json::json!({"name": r})).collect::<Vec<_>>(),
+            "diagrams": diagrams,
+            "diagramTop": doc.diagrams.len(),
+            "reviewer": "",
+            "threatTop": number,
+        },
+    });
+    Exported { json, warnings: warnings.into_list() }
 }

@@ -36,6 +36,9 @@ enum Command {
         model: PathBuf,
         #[arg(long, value_enum)]
         format: ExportTo,
+        /// The attack tree to write, by name (for `adtool`; the first tree otherwise).
+        #[arg(long)]
+        tree: Option<String>,
         #[arg(short, long)]
         output: PathBuf,
     },
@@ -51,6 +54,8 @@ enum Command {
 enum ExportTo {
     /// OWASP Threat Dragon v2 JSON
     ThreatDragon,
+    /// ADTool XML (one attack tree)
+    Adtool,
     /// Rampart's canonical JSON
     Json,
 }
@@ -88,11 +93,12 @@ fn run(cli: Cli) -> Result<(), String> {
             let counts: Vec<String> = info.rows().iter().filter(|(_, n)| *n > 0).map(|(k, n)| format!("{n} {k}")).collect();
             eprintln!("imported {} ({}): {}; wrote {}", file.display(), imported.format, counts.join(", "), output.display());
         }
-        Command::Export { model, format, output } => {
+        Command::Export { model, format, tree, output } => {
             let doc = files::load(&model).map_err(|e| e.to_string())?;
             let (text, warnings) = match format {
                 ExportTo::Json => (rampart_engine::canonical::to_string(&doc).map_err(|e| e.to_string())?, Vec::new()),
-                ExportTo::ThreatDragon => interop::export(&doc, interop::ExportFormat::ThreatDragon).map_err(|e| e.to_string())?,
+                ExportTo::ThreatDragon => interop::export(&doc, interop::ExportFormat::ThreatDragon, None).map_err(|e| e.to_string())?,
+                ExportTo::Adtool => interop::export(&doc, interop::ExportFormat::AdTool, tree.as_deref()).map_err(|e| e.to_string())?,
             };
             for warning in &warnings {
                 eprintln!("warning: {warning}");

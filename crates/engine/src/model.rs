@@ -472,7 +472,8 @@ pub struct AttackNode {
     pub role: Role,
     pub gate: Gate,
     pub children: Vec<Id>,
-    /// Defence nodes that counter this node.
+    /// Nodes of the other side that counter this one: defences against an attack step,
+    /// counter-attacks against a defence.
     pub countermeasures: Vec<Id>,
     pub attributes: Attributes,
     /// For a defence node: is the control in place?

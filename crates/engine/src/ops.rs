@@ -549,9 +549,11 @@ fn check(doc: &Document, patch: &Patch, record: &Record, before: Option<&Record>
                     return Err(missing("step in this tree", c));
                 }
             }
+            // A countermeasure is the other side's move: a defence against an attack, or a
+            // counter-attack against a defence (attack-defence trees).
             for c in &n.countermeasures {
-                if node(c).is_none_or(|c| c.tree != n.tree || c.role != Role::Defense) {
-                    return Err(Error::invalid("a countermeasure must be a defence node of the same tree"));
+                if node(c).is_none_or(|c| c.tree != n.tree || c.role == n.role) {
+                    return Err(Error::invalid("a countermeasure must be a node of the other side in the same tree"));
                 }
             }
             // No cycle through this node.

@@ -2,6 +2,7 @@
 //! everything it could not carry over; nothing is dropped without a warning. The format is
 //! told by the content, never by the file name.
 
+pub mod adtool;
 pub mod threat_dragon;
 
 use std::collections::BTreeMap;
@@ -51,6 +52,9 @@ pub fn import(bytes: &[u8], path: &Path) -> Result<Imported> {
         }
     }
     // Formats that are not JSON (XML, YAML).
+    if let Some(text) = text.filter(|t| adtool::detect(t)) {
+        return adtool::import(text, path);
+    }
     Err(unrecognised(path))
 }
 
@@ -65,18 +69,31 @@ pub(crate) fn malformed(path: &Path, format: &str, reason: impl std::fmt::Displa
 }
 
 /// What `import` recognises, for error messages.
-const SUPPORTED: &str = "Threat Dragon v1 and v2 JSON";
+const SUPPORTED: &str = "Threat Dragon v1 and v2 JSON, ADTool XML";
 
 /// The foreign formats Rampart writes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ExportFormat {
     /// OWASP Threat Dragon v2 JSON.
     ThreatDragon,
+    /// ADTool XML, one attack tree (the first by id unless one is named).
+    AdTool,
 }
 
 /// Write a model in a foreign format: the file's text and what the format could not carry.
-pub fn export(doc: &Document, format: ExportFormat) -> Result<(String, Vec<String>)> {
+pub fn export(doc: &Document, format: ExportFormat, tree: Option<&str>) -> Result<(String, Vec<String>)> {
     match format {
+        ExportFormat::AdTool => {
+            let chosen = match tree {
+                Some(name) => doc.attack_trees.values().find(|t| t.name == name),
+                None => doc.attack_trees.values().next(),
+            };
+            let tree = chosen.ok_or_else(|| match tree {
+                Some(name) => Error::invalid(format!("the model has no attack tree named “{name}”")),
+                None => Error::invalid("the model has no attack tree"),
+            })?;
+            adtool::export(doc, tree.id)
+        }
         ExportFormat::ThreatDragon => {
             let exported = threat_dragon::export(doc);
             let mut text = serde_json::to_string_pretty(&exported.json)?;

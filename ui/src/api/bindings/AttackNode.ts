@@ -9,7 +9,8 @@ import type { Role } from "./Role";
  */
 export type AttackNode = { id: string, tree: string, label: string, description: string, role: Role, gate: Gate, children: Array<string>, 
 /**
- * Defence nodes that counter this node.
+ * Nodes of the other side that counter this one: defences against an attack step,
+ * counter-attacks against a defence.
  */
 countermeasures: Array<string>, attributes: Attributes, 
 /**

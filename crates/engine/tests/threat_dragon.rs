@@ -243,3 +243,39 @@ fn exporting_reports_what_threat_dragon_cannot_carry() {
     assert!(warnings.contains("Accepted or Transferred"), "{warnings}");
     assert!(warnings.contains("threat decisions"), "{warnings}");
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 200, .. Default::default() })]
+    /// Damaged Threat Dragon files give an error or a model, never a panic.
+    #[test]
+    fn damaged_threat_dragon_files_never_panic(cut in 0usize..4000, flips in proptest::collection::vec((0usize..4000, proptest::prelude::any::<u8>()), 0..8)) {
+        let text = small_v2().to_string();
+        let mut bytes = text.as_bytes()[..cut.min(text.len())].to_vec();
+        for (at, value) in flips {
+            if at < bytes.len() {
+                bytes[at] = value;
+            }
+        }
+        let _ = interop::import(&bytes, Path::new("fuzz.json"));
+    }
+
+    /// Structurally valid JSON with values of the wrong types is read leniently, never a panic.
+    #[test]
+    fn threat_dragon_values_of_the_wrong_type_never_panic(pick in 0usize..64, replacement in proptest::prop_oneof![
+        proptest::strategy::Just(Value::Null), proptest::strategy::Just(json!(-1e308)), proptest::strategy::Just(json!("x")),
+        proptest::strategy::Just(json!([])), proptest::strategy::Just(json!({})), proptest::strategy::Just(json!(true))]) {
+        let mut model = small_v2();
+        let mut n = 0;
+        fn visit(v: &mut Value, pick: usize, n: &mut usize, replacement: &Value) {
+            *n += 1;
+            if *n == pick { *v = replacement.clone(); return; }
+            match v {
+                Value::Object(m) => m.values_mut().for_each(|c| visit(c, pick, n, replacement)),
+                Value::Array(a) => a.iter_mut().for_each(|c| visit(c, pick, n, replacement)),
+                _ => {}
+            }
+        }
+        visit(&mut model, pick, &mut n, &replacement);
+        let _ = interop::import(model.to_string().as_bytes(), Path::new("odd.json"));
+    }
+}

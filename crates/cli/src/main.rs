@@ -39,6 +39,9 @@ enum Command {
         /// The attack tree to write, by name (for `adtool`; the first tree otherwise).
         #[arg(long)]
         tree: Option<String>,
+        /// The diagram to draw, by name (for `svg`; the first diagram otherwise).
+        #[arg(long)]
+        diagram: Option<String>,
         #[arg(short, long)]
         output: PathBuf,
     },
@@ -56,6 +59,8 @@ enum ExportTo {
     ThreatDragon,
     /// ADTool XML (one attack tree)
     Adtool,
+    /// An SVG drawing of one diagram
+    Svg,
     /// Rampart's canonical JSON
     Json,
 }
@@ -93,11 +98,18 @@ fn run(cli: Cli) -> Result<(), String> {
             let counts: Vec<String> = info.rows().iter().filter(|(_, n)| *n > 0).map(|(k, n)| format!("{n} {k}")).collect();
             eprintln!("imported {} ({}): {}; wrote {}", file.display(), imported.format, counts.join(", "), output.display());
         }
-        Command::Export { model, format, tree, output } => {
+        Command::Export { model, format, tree, diagram, output } => {
             let doc = files::load(&model).map_err(|e| e.to_string())?;
             let (text, warnings) = match format {
                 ExportTo::Json => (rampart_engine::canonical::to_string(&doc).map_err(|e| e.to_string())?, Vec::new()),
                 ExportTo::ThreatDragon => interop::export(&doc, interop::ExportFormat::ThreatDragon, None).map_err(|e| e.to_string())?,
+                ExportTo::Svg => {
+                    let chosen = match &diagram {
+                        Some(name) => doc.diagrams.values().find(|d| &d.name == name).ok_or(format!("the model has no diagram named “{name}”"))?,
+                        None => doc.diagrams.values().next().ok_or("the model has no diagram")?,
+                    };
+                    (rampart_engine::render::svg::diagram(&doc, chosen.id).map_err(|e| e.to_string())?, Vec::new())
+                }
                 ExportTo::Adtool => interop::export(&doc, interop::ExportFormat::AdTool, tree.as_deref()).map_err(|e| e.to_string())?,
             };
             for warning in &warnings {

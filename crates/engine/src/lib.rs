@@ -15,6 +15,7 @@ pub mod model;
 pub mod ops;
 pub mod patch;
 pub mod recent;
+pub mod render;
 pub mod risk;
 pub mod store;
 pub mod summary;

@@ -1,0 +1,4 @@
+//! Drawings and documents made from the model: the same code serves the app's exports, the
+//! CLI and the PDF report.
+
+pub mod svg;

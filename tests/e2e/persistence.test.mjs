@@ -9,8 +9,9 @@ const NODE = '[data-testid="node"]';
 const EDGE = ".react-flow__edge";
 
 async function labels(browser) {
-  const nodes = await browser.$$('[data-testid="node-label"]');
-  return (await Promise.all(nodes.map((n) => n.getText()))).sort();
+  const texts = [];
+  for (const node of await browser.$$('[data-testid="node-label"]')) texts.push(await node.getProperty("textContent"));
+  return texts.sort();
 }
 
 /** Select `first`, then add `second` to the selection (Ctrl+click), then connect. */
@@ -56,11 +57,17 @@ test("a diagram drawn, partly undone, survives quitting and reopening the app", 
   try {
     const { browser } = app;
     const recent = await waitForCount(browser, '[data-testid="recent-file"]', 1);
-    assert.match(await recent[0].getText(), /Untitled model/);
+    assert.match(await recent[0].getAttribute("data-path"), /Documents\/Rampart\/Untitled model\.rampart$/);
     await recent[0].click();
     await waitForCount(browser, NODE, 3);
     await waitForCount(browser, EDGE, 1);
-    assert.deepEqual(await labels(browser), ["Data store 1", "External entity 1", "Process 1"]);
+    // React Flow shows nodes once it has measured them: wait until the labels are visible.
+    const expected = ["Data store 1", "External entity 1", "Process 1"];
+    let seen = [];
+    await browser.waitUntil(async () => (seen = await labels(browser)).join() === expected.join(), {
+      timeout: 10000,
+      timeoutMsg: `labels on the canvas: ${JSON.stringify(seen)}`,
+    });
     await screenshot(browser, "persistence-after-reopen");
 
     // The history survived the restart: undo removes the remaining flow, redo brings it back.

@@ -178,7 +178,7 @@ fn shape(doc: &Document) -> Vec<String> {
 #[test]
 fn export_then_import_gives_the_same_tree() {
     let doc = interop::import(SMALL.as_bytes(), Path::new("small.xml")).unwrap().document;
-    let (xml, _) = interop::export(&doc, interop::ExportFormat::AdTool, None).unwrap();
+    let (xml, _) = adtool::export(&doc, *doc.attack_trees.keys().next().unwrap()).unwrap();
     let again = interop::import(xml.as_bytes(), Path::new("export.xml")).unwrap();
     assert_eq!(shape(&again.document), shape(&doc));
     assert!(again.warnings.is_empty(), "our own export imports cleanly: {:?}", again.warnings);
@@ -189,7 +189,7 @@ fn countermeasures_not_in_place_are_left_out_of_the_export_with_a_warning() {
     let mut doc = interop::import(SMALL.as_bytes(), Path::new("small.xml")).unwrap().document;
     let id = node(&doc, "Encrypt at rest").id;
     doc.attack_nodes.get_mut(&id).unwrap().implemented = false;
-    let (xml, warnings) = interop::export(&doc, interop::ExportFormat::AdTool, None).unwrap();
+    let (xml, warnings) = adtool::export(&doc, *doc.attack_trees.keys().next().unwrap()).unwrap();
     assert!(!xml.contains("Encrypt at rest") && !xml.contains("Steal the key"));
     assert!(warnings.join(" ").contains("not implemented"));
 }
@@ -199,7 +199,7 @@ fn hostile_labels_are_escaped_in_the_export() {
     let mut doc = interop::import(SMALL.as_bytes(), Path::new("small.xml")).unwrap().document;
     let id = node(&doc, "Exfiltrate").id;
     doc.attack_nodes.get_mut(&id).unwrap().label = "</label><node>&\u{7}\u{202e}".to_string();
-    let (xml, _) = interop::export(&doc, interop::ExportFormat::AdTool, None).unwrap();
+    let (xml, _) = adtool::export(&doc, *doc.attack_trees.keys().next().unwrap()).unwrap();
     let again = interop::import(xml.as_bytes(), Path::new("export.xml")).unwrap().document;
     assert!(again.attack_nodes.values().any(|n| n.label == "</label><node>&\u{202e}"), "markup survives as text; the bell character XML cannot carry is dropped");
 }
@@ -209,6 +209,13 @@ fn deep_nesting_and_dtds_are_refused_without_crashing() {
     let deep = format!("<adtree>{}{}</adtree>", "<node refinement=\"disjunctive\"><label>x</label>".repeat(5000), "</node>".repeat(5000));
     let err = interop::import(deep.as_bytes(), Path::new("deep.xml")).unwrap_err().to_string();
     assert!(err.contains("deep.xml") && err.contains("deeper"), "{err}");
+    // Well-formed and shallow enough, but with a namespace per level: refused up front,
+    // since the parser's namespace handling grows with the cube of the depth.
+    let open: String = (0..300).map(|i| format!("<node refinement=\"disjunctive\" xmlns:n{i}=\"urn:x{i}\"><label>x</label>")).collect();
+    let namespaced = format!("<adtree>{open}{}</adtree>", "</node>".repeat(300));
+    assert!(roxmltree::Document::parse(&namespaced).is_ok(), "the input is well-formed XML");
+    let err = interop::import(namespaced.as_bytes(), Path::new("ns.xml")).unwrap_err().to_string();
+    assert!(err.contains("ns.xml") && err.contains("namespace"), "{err}");
     let bomb = r#"<?xml version="1.0"?><!DOCTYPE a [<!ENTITY a "aaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;">]><adtree><node><label>&b;</label></node></adtree>"#;
     assert!(interop::import(bomb.as_bytes(), Path::new("bomb.xml")).is_err());
 }

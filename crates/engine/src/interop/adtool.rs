@@ -64,7 +64,35 @@ pub fn detect(text: &str) -> bool {
     body.starts_with("<adtree")
 }
 
+/// Refuse, before the XML parser sees it, what would make it slow: nesting far deeper than
+/// any tree (the parser's namespace handling is cubic in depth) and namespace declarations,
+/// which ADTool never writes. A linear scan; it over-counts in comments, which is harmless.
+fn precheck(text: &str, path: &Path) -> Result<()> {
+    if text.matches("xmlns").take(65).count() > 64 {
+        return Err(malformed(path, FORMAT, "too many XML namespace declarations for an ADTool tree"));
+    }
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    let bytes = text.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        match (b, bytes.get(i + 1)) {
+            (b'<', Some(b'/')) => depth = depth.saturating_sub(1),
+            (b'<', Some(b'?' | b'!')) => {}
+            (b'<', _) => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            (b'/', Some(b'>')) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    if deepest > 2 * MAX_DEPTH + 8 {
+        return Err(malformed(path, FORMAT, format!("the tree is nested deeper than {MAX_DEPTH} levels")));
+    }
+    Ok(())
+}
+
 pub fn import(text: &str, path: &Path) -> Result<Imported> {
+    precheck(text, path)?;
     let options = roxmltree::ParsingOptions { allow_dtd: false, nodes_limit: 2_000_000, ..Default::default() };
     let xml = roxmltree::Document::parse_with_options(text, options).map_err(|e| malformed(path, FORMAT, e))?;
     let root = xml.root_element();

@@ -1,0 +1,32 @@
+import { useEffect, useState } from "react";
+
+import { ErrorBanner } from "./components/ErrorBanner";
+import { NoticeBanner } from "./components/NoticeBanner";
+import { Editor } from "./editor/Editor";
+import { StartScreen } from "./screens/StartScreen";
+import { loadCurrent } from "./state/actions";
+import { useModel } from "./state/model";
+
+export function App() {
+  const model = useModel((s) => s.model);
+  const [ready, setReady] = useState(false);
+
+  // A model may already be open when the window loads (the app was started with a path).
+  useEffect(() => {
+    let live = true;
+    void loadCurrent().finally(() => live && setReady(true));
+    return () => {
+      live = false;
+    };
+  }, []);
+
+  return (
+    <div className="app">
+      <div className="banners">
+        <ErrorBanner />
+        <NoticeBanner />
+      </div>
+      {!ready && !model ? <div className="app__loading" aria-busy="true" /> : model ? <Editor model={model} /> : <StartScreen />}
+    </div>
+  );
+}

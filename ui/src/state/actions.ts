@@ -1,0 +1,146 @@
+// What the UI asks of the engine, and how the answers reach the mirror. Every request goes
+// through one queue, so answers are applied in the order the requests were made. A failure
+// is shown in the error banner, never swallowed.
+
+import * as client from "../api/client";
+import type { Applied } from "../api/bindings/Applied";
+import type { Document } from "../api/bindings/Document";
+import type { Operation } from "../api/bindings/Operation";
+import type { Snapshot } from "../api/bindings/Snapshot";
+import { useModel } from "./model";
+import { useUi } from "./ui";
+
+let queue: Promise<unknown> = Promise.resolve();
+
+/** Run `task` after every earlier request has been answered. */
+function enqueue<T>(task: () => Promise<T>): Promise<T> {
+  const run = queue.then(task, task);
+  queue = run.catch(() => undefined);
+  return run;
+}
+
+export function errorMessage(e: unknown): string {
+  if (typeof e === "string") return e;
+  if (e instanceof Error) return e.message;
+  try {
+    return JSON.stringify(e);
+  } catch {
+    return String(e);
+  }
+}
+
+/** Run a request; on failure show the message and resolve to undefined. */
+async function attempt<T>(task: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await enqueue(task);
+  } catch (e) {
+    useUi.getState().showError(errorMessage(e));
+    return undefined;
+  }
+}
+
+export function elementCount(doc: Document): string {
+  const n = Object.keys(doc.elements).length;
+  return `${n} ${n === 1 ? "element" : "elements"}`;
+}
+
+function showModel(snapshot: Snapshot, verb: string) {
+  const ui = useUi.getState();
+  ui.reset();
+  ui.dismissError();
+  useModel.getState().load(snapshot);
+  ui.setStatus(`${verb} · ${elementCount(snapshot.document)}`);
+}
+
+function saved(applied: Applied) {
+  useModel.getState().applied(applied);
+  const model = useModel.getState().model;
+  if (model) useUi.getState().setStatus(`Saved · ${elementCount(model.document)}`);
+}
+
+/** Run `request` in turn and show the model it answers with, if any. */
+async function show(request: () => Promise<Snapshot | null>, verb: string): Promise<void> {
+  await attempt(async () => {
+    const snapshot = await request();
+    if (snapshot) showModel(snapshot, verb);
+  });
+}
+
+/** Show the model the window already has open, if any. */
+export const loadCurrent = () => show(client.currentModel, "Opened");
+export const newModel = () => show(client.newModel, "New model");
+/** Open (or import) a model picked in the native dialog, and say what an import left out. */
+export async function openModel(): Promise<void> {
+  await attempt(async () => {
+    const opened = await client.openModelDialog();
+    if (!opened) return;
+    const { snapshot, source, warnings } = opened;
+    showModel(snapshot, source ? "Imported" : "Opened");
+    if (source || warnings.length > 0) {
+      useUi.getState().showNotice({
+        title: source
+          ? `Imported from ${source} into ${snapshot.path}.${warnings.length ? " Not everything could be carried over:" : ""}`
+          : "Not everything in this file could be read:",
+        lines: warnings,
+      });
+    }
+  });
+}
+export const openRecent = (path: string) => show(() => client.openRecent(path), "Opened");
+
+export async function saveAs(): Promise<void> {
+  await attempt(async () => {
+    const snapshot = await client.saveAsDialog();
+    if (!snapshot) return;
+    useModel.getState().load(snapshot);
+    useUi.getState().setStatus(`Saved as ${snapshot.path}`);
+  });
+}
+
+export async function closeModel(): Promise<void> {
+  await attempt(async () => {
+    await client.closeModel();
+    useModel.getState().clear();
+    useUi.getState().reset();
+  });
+}
+
+/** An operation, or a function that builds it from the mirror as it is when its turn comes. */
+export type OpSource = Operation | (() => Operation | null);
+
+/**
+ * Send one operation. Resolves to true once its patch is in the mirror, false if the
+ * engine refused it (the error banner then says why) or there was nothing to send.
+ *
+ * A function is called only when every earlier request has been answered, so that an
+ * operation built from the mirror (a default name, a free spot) sees their results.
+ */
+export async function apply(source: OpSource, coalesce: string | null = null): Promise<boolean> {
+  const applied = await attempt(async () => {
+    const op = typeof source === "function" ? source() : source;
+    if (!op) return null;
+    const answer = await client.apply(op, coalesce);
+    // Into the mirror before the next request is built.
+    saved(answer);
+    return answer;
+  });
+  return !!applied;
+}
+
+export async function undo(): Promise<void> {
+  const applied = await attempt(async () => {
+    const answer = await client.undo();
+    if (answer) saved(answer);
+    return answer;
+  });
+  if (applied === null) useUi.getState().setStatus("Nothing to undo");
+}
+
+export async function redo(): Promise<void> {
+  const applied = await attempt(async () => {
+    const answer = await client.redo();
+    if (answer) saved(answer);
+    return answer;
+  });
+  if (applied === null) useUi.getState().setStatus("Nothing to redo");
+}

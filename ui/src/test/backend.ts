@@ -1,0 +1,29 @@
+// A stand-in for the Tauri commands: each test says what each command answers and reads
+// back what the UI asked.
+import { mockIPC } from "@tauri-apps/api/mocks";
+
+import type { Operation } from "../api/bindings/Operation";
+
+export interface Call {
+  cmd: string;
+  args: Record<string, unknown>;
+}
+
+type Handler = (args: Record<string, unknown>) => unknown;
+
+export function fakeBackend(handlers: { [cmd: string]: Handler }) {
+  const calls: Call[] = [];
+  mockIPC((cmd, args) => {
+    const payload = (args ?? {}) as Record<string, unknown>;
+    calls.push({ cmd, args: payload });
+    const handler = handlers[cmd];
+    if (!handler) throw `unexpected command ${cmd}`;
+    return handler(payload);
+  });
+  return {
+    calls,
+    of: (cmd: string) => calls.filter((c) => c.cmd === cmd),
+    /** The operations sent with `apply`, in order. */
+    ops: () => calls.filter((c) => c.cmd === "apply").map((c) => c.args.op as Operation),
+  };
+}

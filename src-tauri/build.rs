@@ -3,7 +3,7 @@ fn main() {
     // A command not listed here cannot be called from the webview at all.
     let commands = &[
         "recent_files", "current_model", "new_model", "open_model_dialog", "open_recent",
-        "save_as_dialog", "close_model", "apply", "undo", "redo",
+        "save_as_dialog", "export_dialog", "close_model", "apply", "undo", "redo",
     ];
     let attributes = tauri_build::Attributes::new()
         .app_manifest(tauri_build::AppManifest::new().commands(commands));

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use rampart_engine::recent::{RecentFile, RecentFiles};
+use rampart_engine::export::{export, ExportRequest, Saved};
 use rampart_engine::{files, Applied, Document, Editor, Opened, Operation, Snapshot};
 use tauri::{AppHandle, Manager, State};
 use tauri_plugin_dialog::DialogExt;
@@ -138,6 +139,29 @@ async fn save_as_dialog(app: AppHandle, state: State<'_, App>) -> CmdResult<Opti
     Ok(Some(snapshot))
 }
 
+/// Export the open model through a native save dialog. Returns where it was written and
+/// what the format could not carry; `None` if the user cancelled.
+#[tauri::command]
+async fn export_dialog(app: AppHandle, state: State<'_, App>, request: ExportRequest) -> CmdResult<Option<Saved>> {
+    let (exported, stem) = {
+        let guard = state.editor.lock().map_err(message)?;
+        let editor = guard.as_ref().ok_or("no model is open")?;
+        let stem = editor.path().file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
+        (export(editor.document(), &request).map_err(message)?, stem)
+    };
+    let extension = request.format.extension();
+    let picked = app
+        .dialog()
+        .file()
+        .set_title("Export")
+        .set_file_name(format!("{stem}.{extension}"))
+        .add_filter(extension, &[extension.rsplit('.').next().unwrap_or(extension)])
+        .blocking_save_file();
+    let Some(path) = picked.and_then(|p| p.into_path().ok()) else { return Ok(None) };
+    std::fs::write(&path, exported.text).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(Some(Saved { path: path.to_string_lossy().to_string(), warnings: exported.warnings }))
+}
+
 #[tauri::command]
 fn close_model(app: AppHandle, state: State<App>) -> CmdResult<()> {
     *state.editor.lock().map_err(message)? = None;
@@ -189,6 +213,7 @@ fn main() {
             open_model_dialog,
             open_recent,
             save_as_dialog,
+            export_dialog,
             close_model,
             apply,
             undo,

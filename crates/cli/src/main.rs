@@ -1,11 +1,15 @@
 //! `rampart`: the engine on the command line. Parsing and printing only; the engine does
-//! the work. Exit codes: 0 success, 2 unreadable input or failed write.
+//! the work. Exit codes: 0 success, 2 unreadable input or failed write; `validate` and
+//! `check` exit with 1 when they find what they look for (see `analysis.rs`).
+
+mod analysis;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use rampart_engine::{files, interop};
+use rampart_engine::export::{export, ExportFormat, ExportRequest};
+use rampart_engine::files;
 use rampart_engine::summary::Info;
 
 #[derive(Parser)]
@@ -45,6 +49,13 @@ enum Command {
         #[arg(short, long)]
         output: PathBuf,
     },
+    /// Check the diagrams and attack trees (exit 1 when a finding has severity error).
+    Validate(analysis::ValidateArgs),
+    /// List the threat register: generated STRIDE threats with what was written on them,
+    /// manual threats, and stale ones.
+    Threats(analysis::ThreatsArgs),
+    /// Exit 1 while an open threat at or above a severity has no decision (for CI).
+    Check(analysis::CheckArgs),
     /// Print the model's name and how many elements of each kind it holds.
     Info {
         model: PathBuf,
@@ -57,6 +68,8 @@ enum Command {
 enum ExportTo {
     /// OWASP Threat Dragon v2 JSON
     ThreatDragon,
+    /// Open Threat Model JSON
+    Otm,
     /// ADTool XML (one attack tree)
     Adtool,
     /// An SVG drawing of one diagram
@@ -72,7 +85,14 @@ enum Format {
 }
 
 fn main() -> ExitCode {
-    match run(Cli::parse()) {
+    let cli = Cli::parse();
+    let cli = match cli.command {
+        Command::Validate(args) => return analysis::validate(args),
+        Command::Threats(args) => return analysis::threats(args),
+        Command::Check(args) => return analysis::check(args),
+        command => Cli { command },
+    };
+    match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("rampart: {message}");
@@ -83,6 +103,8 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<(), String> {
     match cli.command {
+        // Handled in `main`: they have exit codes of their own.
+        Command::Validate(_) | Command::Threats(_) | Command::Check(_) => {}
         Command::Convert { input, output } => {
             let doc = files::load(&input).map_err(|e| e.to_string())?;
             files::save(&doc, &output).map_err(|e| e.to_string())?;
@@ -100,22 +122,26 @@ fn run(cli: Cli) -> Result<(), String> {
         }
         Command::Export { model, format, tree, diagram, output } => {
             let doc = files::load(&model).map_err(|e| e.to_string())?;
-            let (text, warnings) = match format {
-                ExportTo::Json => (rampart_engine::canonical::to_string(&doc).map_err(|e| e.to_string())?, Vec::new()),
-                ExportTo::ThreatDragon => interop::export(&doc, interop::ExportFormat::ThreatDragon, None).map_err(|e| e.to_string())?,
-                ExportTo::Svg => {
-                    let chosen = match &diagram {
-                        Some(name) => doc.diagrams.values().find(|d| &d.name == name).ok_or(format!("the model has no diagram named “{name}”"))?,
-                        None => doc.diagrams.values().next().ok_or("the model has no diagram")?,
-                    };
-                    (rampart_engine::render::svg::diagram(&doc, chosen.id).map_err(|e| e.to_string())?, Vec::new())
-                }
-                ExportTo::Adtool => interop::export(&doc, interop::ExportFormat::AdTool, tree.as_deref()).map_err(|e| e.to_string())?,
+            let tree = match tree {
+                Some(name) => Some(doc.attack_trees.values().find(|t| t.name == name).ok_or(format!("the model has no attack tree named “{name}”"))?.id),
+                None => None,
             };
-            for warning in &warnings {
+            let diagram = match diagram {
+                Some(name) => Some(doc.diagrams.values().find(|d| d.name == name).ok_or(format!("the model has no diagram named “{name}”"))?.id),
+                None => None,
+            };
+            let format = match format {
+                ExportTo::Json => ExportFormat::RampartJson,
+                ExportTo::ThreatDragon => ExportFormat::ThreatDragon,
+                ExportTo::Otm => ExportFormat::Otm,
+                ExportTo::Adtool => ExportFormat::Adtool,
+                ExportTo::Svg => ExportFormat::Svg,
+            };
+            let exported = export(&doc, &ExportRequest { format, diagram, tree }).map_err(|e| e.to_string())?;
+            for warning in &exported.warnings {
                 eprintln!("warning: {warning}");
             }
-            std::fs::write(&output, text).map_err(|e| format!("{}: {e}", output.display()))?;
+            std::fs::write(&output, exported.text).map_err(|e| format!("{}: {e}", output.display()))?;
             eprintln!("wrote {}", output.display());
         }
         Command::Info { model, format } => {

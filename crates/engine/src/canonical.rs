@@ -31,6 +31,9 @@ struct FileOut<'a> {
     mitigations: Vec<&'a Mitigation>,
     attack_trees: Vec<&'a AttackTree>,
     attack_nodes: Vec<&'a AttackNode>,
+    /// Written only when there are some, so models without dismissals keep their bytes.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    dismissals: Vec<&'a Dismissal>,
     layout: Vec<&'a Layout>,
 }
 
@@ -64,6 +67,8 @@ struct FileIn {
     #[serde(default)]
     attack_nodes: Vec<AttackNode>,
     #[serde(default)]
+    dismissals: Vec<Dismissal>,
+    #[serde(default)]
     layout: Vec<Layout>,
 }
 
@@ -80,6 +85,7 @@ pub fn to_string(doc: &Document) -> Result<String> {
         mitigations: doc.mitigations.values().collect(),
         attack_trees: doc.attack_trees.values().collect(),
         attack_nodes: doc.attack_nodes.values().collect(),
+        dismissals: doc.dismissals.values().collect(),
         layout: doc.layouts.values().collect(),
     };
     let mut text = serde_json::to_string_pretty(&file)?;
@@ -126,6 +132,7 @@ pub fn from_str(text: &str, path: &Path) -> Result<Document> {
         mitigations: index("mitigations", file.mitigations, |r| r.id, path)?,
         attack_trees: index("attack_trees", file.attack_trees, |r| r.id, path)?,
         attack_nodes: index("attack_nodes", file.attack_nodes, |r| r.id, path)?,
+        dismissals: index("dismissals", file.dismissals, |r| r.id, path)?,
     })
 }
 
@@ -135,10 +142,13 @@ pub fn read(path: &Path) -> Result<Document> {
     from_str(&text, path)
 }
 
-/// Write a `.rampart.json` file (through a temporary file, so a crash leaves the old one).
+/// Write a `.rampart.json` file through a temporary file, flushed to disk before it replaces
+/// the old one, so that neither a crash nor a power loss leaves a half-written file.
 pub fn write(doc: &Document, path: &Path) -> Result<()> {
+    use std::io::Write;
     let text = to_string(doc)?;
     let tmp = path.with_extension("json.tmp");
-    std::fs::write(&tmp, text).map_err(|e| Error::io(&tmp, e))?;
+    let mut file = std::fs::File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
+    file.write_all(text.as_bytes()).and_then(|()| file.sync_all()).map_err(|e| Error::io(&tmp, e))?;
     std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
 }

@@ -23,10 +23,12 @@ pub enum RecordKind {
     Mitigation,
     AttackTree,
     AttackNode,
+    /// A dismissed validation finding ([`Dismissal`]).
+    Dismissal,
 }
 
 impl RecordKind {
-    pub const ALL: [RecordKind; 9] = [
+    pub const ALL: [RecordKind; 10] = [
         RecordKind::Metadata,
         RecordKind::Asset,
         RecordKind::Diagram,
@@ -36,6 +38,7 @@ impl RecordKind {
         RecordKind::Mitigation,
         RecordKind::AttackTree,
         RecordKind::AttackNode,
+        RecordKind::Dismissal,
     ];
 
     /// The name stored in the `.rampart` file's `records.kind` column.
@@ -50,6 +53,7 @@ impl RecordKind {
             RecordKind::Mitigation => "mitigation",
             RecordKind::AttackTree => "attack_tree",
             RecordKind::AttackNode => "attack_node",
+            RecordKind::Dismissal => "dismissal",
         }
     }
 
@@ -89,6 +93,7 @@ pub enum Record {
     Mitigation(Mitigation),
     AttackTree(AttackTree),
     AttackNode(AttackNode),
+    Dismissal(Dismissal),
 }
 
 impl Record {
@@ -103,6 +108,7 @@ impl Record {
             Record::Mitigation(_) => RecordKind::Mitigation,
             Record::AttackTree(_) => RecordKind::AttackTree,
             Record::AttackNode(_) => RecordKind::AttackNode,
+            Record::Dismissal(_) => RecordKind::Dismissal,
         }
     }
 
@@ -117,6 +123,7 @@ impl Record {
             Record::Mitigation(r) => r.id,
             Record::AttackTree(r) => r.id,
             Record::AttackNode(r) => r.id,
+            Record::Dismissal(r) => r.id,
         }
     }
 
@@ -136,6 +143,7 @@ impl Record {
             Record::Mitigation(r) => serde_json::to_string(r),
             Record::AttackTree(r) => serde_json::to_string(r),
             Record::AttackNode(r) => serde_json::to_string(r),
+            Record::Dismissal(r) => serde_json::to_string(r),
         }
     }
 
@@ -151,6 +159,7 @@ impl Record {
             RecordKind::Mitigation => Record::Mitigation(serde_json::from_str(body)?),
             RecordKind::AttackTree => Record::AttackTree(serde_json::from_str(body)?),
             RecordKind::AttackNode => Record::AttackNode(serde_json::from_str(body)?),
+            RecordKind::Dismissal => Record::Dismissal(serde_json::from_str(body)?),
         })
     }
 }
@@ -169,6 +178,9 @@ pub struct Document {
     pub mitigations: BTreeMap<Id, Mitigation>,
     pub attack_trees: BTreeMap<Id, AttackTree>,
     pub attack_nodes: BTreeMap<Id, AttackNode>,
+    /// Dismissed validation findings, by finding id.
+    #[serde(default)]
+    pub dismissals: BTreeMap<Id, Dismissal>,
 }
 
 impl Document {
@@ -195,6 +207,7 @@ impl Document {
             RecordKind::Mitigation => self.mitigations.get(id).cloned().map(Record::Mitigation),
             RecordKind::AttackTree => self.attack_trees.get(id).cloned().map(Record::AttackTree),
             RecordKind::AttackNode => self.attack_nodes.get(id).cloned().map(Record::AttackNode),
+            RecordKind::Dismissal => self.dismissals.get(id).cloned().map(Record::Dismissal),
         }
     }
 
@@ -210,6 +223,7 @@ impl Document {
             RecordKind::Mitigation => self.mitigations.contains_key(id),
             RecordKind::AttackTree => self.attack_trees.contains_key(id),
             RecordKind::AttackNode => self.attack_nodes.contains_key(id),
+            RecordKind::Dismissal => self.dismissals.contains_key(id),
         }
     }
 
@@ -225,6 +239,7 @@ impl Document {
             Record::Mitigation(r) => _ = self.mitigations.insert(r.id, r),
             Record::AttackTree(r) => _ = self.attack_trees.insert(r.id, r),
             Record::AttackNode(r) => _ = self.attack_nodes.insert(r.id, r),
+            Record::Dismissal(r) => _ = self.dismissals.insert(r.id, r),
         }
     }
 
@@ -241,6 +256,7 @@ impl Document {
             RecordKind::Mitigation => _ = self.mitigations.remove(id),
             RecordKind::AttackTree => _ = self.attack_trees.remove(id),
             RecordKind::AttackNode => _ = self.attack_nodes.remove(id),
+            RecordKind::Dismissal => _ = self.dismissals.remove(id),
         }
     }
 
@@ -255,6 +271,7 @@ impl Document {
             .chain(self.mitigations.values().cloned().map(Record::Mitigation))
             .chain(self.attack_trees.values().cloned().map(Record::AttackTree))
             .chain(self.attack_nodes.values().cloned().map(Record::AttackNode))
+            .chain(self.dismissals.values().cloned().map(Record::Dismissal))
     }
 
     /// The number of DFD elements of one kind, over all diagrams.

@@ -53,6 +53,15 @@ fn is_rampart_json(path: &Path) -> Result<bool> {
     struct Header {
         format: Option<String>,
     }
+    let mut file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    // A damaged canonical file (cut short, say) still starts the way canonical files do:
+    // it is ours, and the canonical reader says what is wrong with it.
+    let mut head = Vec::with_capacity(64);
+    file.by_ref().take(64).read_to_end(&mut head).map_err(|e| Error::io(path, e))?;
+    let head: String = String::from_utf8_lossy(&head).chars().filter(|c| !c.is_whitespace() && *c != '\u{feff}').collect();
+    if head.starts_with(&format!("{{\"format\":\"{}\"", canonical::FORMAT)) {
+        return Ok(true);
+    }
     let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
     let header: Option<Header> = serde_json::from_reader(std::io::BufReader::new(file)).ok();
     Ok(header.and_then(|h| h.format).as_deref() == Some(canonical::FORMAT))

@@ -5,10 +5,12 @@
 //! [`Operation`]s, each of which yields a [`Patch`] of the records it touched, before and
 //! after. Undo applies the reversed patch: one mechanism for every operation.
 
+pub mod analysis;
 pub mod canonical;
 pub mod document;
 pub mod editor;
 pub mod error;
+pub mod export;
 pub mod files;
 pub mod interop;
 pub mod model;

@@ -484,3 +484,44 @@ pub struct AttackNode {
     pub links: Vec<Id>,
     pub collapsed: bool,
 }
+
+/// A validation finding the user has looked at and set aside, with the reason why. Kept in
+/// the model so that the decision travels with it.
+///
+/// A finding is identified by its code and the elements it names, so the record's id is
+/// derived from those ([`crate::analysis::finding_id`]): the same finding, found again after
+/// any number of edits, is still dismissed; a finding about other elements is not.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default, TS)]
+#[serde(default)]
+#[ts(export)]
+pub struct Dismissal {
+    /// `finding_id(code, element_ids)`.
+    pub id: Id,
+    /// The finding's code, e.g. "DFD013".
+    pub code: String,
+    /// The elements (or attack-tree nodes) the finding names, sorted.
+    pub element_ids: Vec<Id>,
+    /// Why the finding does not need fixing.
+    pub reason: String,
+    /// Who dismissed it.
+    pub by: String,
+    /// ISO 8601 date, e.g. "2026-12-31".
+    pub date: Option<String>,
+}
+
+impl Dismissal {
+    /// A dismissal of the finding with this code about these elements.
+    pub fn new(code: &str, element_ids: &[Id], reason: &str) -> Dismissal {
+        let mut ids = element_ids.to_vec();
+        ids.sort();
+        ids.dedup();
+        Dismissal {
+            id: crate::analysis::finding_id(code, &ids),
+            code: code.to_string(),
+            element_ids: ids,
+            reason: reason.to_string(),
+            by: String::new(),
+            date: None,
+        }
+    }
+}

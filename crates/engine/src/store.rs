@@ -34,6 +34,9 @@ const MIGRATIONS: &[&str] = &["
         coalesce_key TEXT,
         created_at   TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
     );
+", "
+    -- Undo, redo and their labels look up the newest done or oldest undone step.
+    CREATE INDEX history_by_state ON history (undone, seq);
 "];
 
 /// The schema version this engine writes, and the newest it reads.
@@ -144,7 +147,8 @@ impl Store {
         let sql = |e| Error::sqlite(&path, e);
         let tx = self.conn.transaction().map_err(sql)?;
         write_changes(&tx, patch).map_err(sql)?;
-        tx.execute("DELETE FROM history WHERE undone = 1", []).map_err(sql)?;
+        // A new step after an undo drops the redo entries, and never merges into an older step.
+        let discarded_redo = tx.execute("DELETE FROM history WHERE undone = 1", []).map_err(sql)? > 0;
         let previous: Option<(i64, String, Option<String>)> = tx
             .query_row("SELECT seq, patch, coalesce_key FROM history ORDER BY seq DESC LIMIT 1", [], |r| {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?))
@@ -152,11 +156,19 @@ impl Store {
             .optional()
             .map_err(sql)?;
         match previous {
-            Some((seq, old, Some(key))) if coalesce == Some(key.as_str()) => {
+            Some((seq, old, Some(key))) if !discarded_redo && coalesce == Some(key.as_str()) => {
                 let old: Patch = serde_json::from_str(&old).map_err(|e| corrupt(&path, format!("history entry {seq}: {e}")))?;
-                let merged = serde_json::to_string(&old.then(patch))?;
-                tx.execute("UPDATE history SET patch = ?1, label = ?2 WHERE seq = ?3", params![merged, label, seq])
+                let merged = old.then(patch);
+                if merged.is_empty() {
+                    // The burst ended where it began: no step is left to undo.
+                    tx.execute("DELETE FROM history WHERE seq = ?1", params![seq]).map_err(sql)?;
+                } else {
+                    tx.execute(
+                        "UPDATE history SET patch = ?1, label = ?2 WHERE seq = ?3",
+                        params![serde_json::to_string(&merged)?, label, seq],
+                    )
                     .map_err(sql)?;
+                }
             }
             _ => {
                 tx.execute(
@@ -298,7 +310,12 @@ fn check_header(path: &Path) -> Result<()> {
     };
     let pages = u64::from(be32(28));
     let pages_valid = be32(92) == be32(24);
-    if pages_valid && len < page_size * pages {
+    // A kill during a checkpoint can leave the main file shorter than its header already
+    // says, while the WAL beside it still holds every page: SQLite recovers that file.
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    let wal_has_frames = std::fs::metadata(PathBuf::from(wal)).is_ok_and(|m| m.len() > 0);
+    if pages_valid && len < page_size * pages && !wal_has_frames {
         return Err(Error::Truncated {
             path: path.to_path_buf(),
             reason: format!("{len} bytes where the header promises {}", page_size * pages),

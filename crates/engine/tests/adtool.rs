@@ -19,34 +19,33 @@ struct SourceCounts {
 }
 
 fn count_source(text: &str) -> SourceCounts {
-    let xml = roxmltree::Document::parse(text).unwrap();
-    let mut nodes = 0;
-    let mut defences = 0;
-    let mut labels = BTreeSet::new();
-    let mut attack_leaf_labels: BTreeMap<String, usize> = BTreeMap::new();
-    fn walk(n: roxmltree::Node, defence: bool, c: &mut (usize, usize, BTreeSet<String>, BTreeMap<String, usize>)) {
+    #[derive(Default)]
+    struct Tally {
+        nodes: usize,
+        defences: usize,
+        labels: BTreeSet<String>,
+        attack_leaf_labels: BTreeMap<String, usize>,
+    }
+    fn walk(n: roxmltree::Node, defence: bool, t: &mut Tally) {
         let label = n.children().find(|x| x.has_tag_name("label")).and_then(|x| x.text()).unwrap_or("").trim().to_string();
-        c.0 += 1;
-        if defence {
-            c.1 += 1;
-        }
+        t.nodes += 1;
+        t.defences += usize::from(defence);
         let kids: Vec<_> = n.children().filter(|x| x.has_tag_name("node")).collect();
         if !defence && kids.is_empty() {
-            *c.3.entry(label.clone()).or_default() += 1;
+            *t.attack_leaf_labels.entry(label.clone()).or_default() += 1;
         }
-        c.2.insert(label);
+        t.labels.insert(label);
         for k in kids {
-            let switched = k.attribute("switchRole") == Some("yes");
-            walk(k, defence ^ switched, c);
+            walk(k, defence ^ (k.attribute("switchRole") == Some("yes")), t);
         }
     }
+    let xml = roxmltree::Document::parse(text).unwrap();
     let top = xml.root_element().children().find(|x| x.has_tag_name("node")).unwrap();
-    let mut c = (0, 0, BTreeSet::new(), BTreeMap::new());
-    walk(top, top.attribute("switchRole") == Some("yes"), &mut c);
-    (nodes, defences, labels, attack_leaf_labels) = (c.0, c.1, c.2, c.3);
+    let mut t = Tally::default();
+    walk(top, top.attribute("switchRole") == Some("yes"), &mut t);
     // Each attack leaf label repeated k times is one shared step: k - 1 fewer nodes.
-    let shared: usize = attack_leaf_labels.values().map(|k| k - 1).sum();
-    SourceCounts { nodes: nodes - shared, defences, labels }
+    let shared: usize = t.attack_leaf_labels.values().map(|k| k - 1).sum();
+    SourceCounts { nodes: t.nodes - shared, defences: t.defences, labels: t.labels }
 }
 
 #[test]

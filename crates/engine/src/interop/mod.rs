@@ -3,7 +3,11 @@
 //! told by the content, never by the file name.
 
 pub mod adtool;
+pub mod otm;
+pub mod threagile;
+pub mod threat_composer;
 pub mod threat_dragon;
+pub mod tm7;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -39,7 +43,8 @@ impl Warnings {
     }
 }
 
-/// Import a foreign model from its bytes; `path` only names it in errors.
+/// Import a foreign model from its bytes. `path` names it in errors, and is where a
+/// Threagile model's `includes:` are read from (its folder, never above it).
 ///
 /// Each format's `detect` looks at the content only. To add a format: a module with
 /// `detect` and `import`, and one line in the matching list below.
@@ -50,8 +55,24 @@ pub fn import(bytes: &[u8], path: &Path) -> Result<Imported> {
         if let Some(version) = threat_dragon::detect(&json) {
             return Ok(threat_dragon::import(&json, version));
         }
+        if otm::detect(&json) {
+            return otm::import(&json, path);
+        }
+        if threat_composer::detect(&json) {
+            return threat_composer::import(&json, path);
+        }
     }
     // Formats that are not JSON (XML, YAML).
+    if tm7::detect(bytes) {
+        return tm7::import(bytes, path);
+    }
+    if let Some(text) = text.filter(|t| threagile::detect(t)) {
+        // Threagile's `includes:` are read from the folder of `path`.
+        return threagile::import(text, path);
+    }
+    if let Some(text) = text.filter(|t| otm::detect_yaml(t)) {
+        return otm::import_yaml(text, path);
+    }
     if let Some(text) = text.filter(|t| adtool::detect(t)) {
         return adtool::import(text, path);
     }
@@ -69,36 +90,5 @@ pub(crate) fn malformed(path: &Path, format: &str, reason: impl std::fmt::Displa
 }
 
 /// What `import` recognises, for error messages.
-const SUPPORTED: &str = "Threat Dragon v1 and v2 JSON, ADTool XML";
+const SUPPORTED: &str = "Threat Dragon v1 and v2 JSON, ADTool XML, Microsoft Threat Modeling Tool .tm7, Threagile YAML, Threat Composer .tc.json, Open Threat Model (OTM) JSON or YAML";
 
-/// The foreign formats Rampart writes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ExportFormat {
-    /// OWASP Threat Dragon v2 JSON.
-    ThreatDragon,
-    /// ADTool XML, one attack tree (the first by id unless one is named).
-    AdTool,
-}
-
-/// Write a model in a foreign format: the file's text and what the format could not carry.
-pub fn export(doc: &Document, format: ExportFormat, tree: Option<&str>) -> Result<(String, Vec<String>)> {
-    match format {
-        ExportFormat::AdTool => {
-            let chosen = match tree {
-                Some(name) => doc.attack_trees.values().find(|t| t.name == name),
-                None => doc.attack_trees.values().next(),
-            };
-            let tree = chosen.ok_or_else(|| match tree {
-                Some(name) => Error::invalid(format!("the model has no attack tree named “{name}”")),
-                None => Error::invalid("the model has no attack tree"),
-            })?;
-            adtool::export(doc, tree.id)
-        }
-        ExportFormat::ThreatDragon => {
-            let exported = threat_dragon::export(doc);
-            let mut text = serde_json::to_string_pretty(&exported.json)?;
-            text.push('\n');
-            Ok((text, exported.warnings))
-        }
-    }
-}

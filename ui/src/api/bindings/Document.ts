@@ -3,6 +3,7 @@ import type { Asset } from "./Asset";
 import type { AttackNode } from "./AttackNode";
 import type { AttackTree } from "./AttackTree";
 import type { Diagram } from "./Diagram";
+import type { Dismissal } from "./Dismissal";
 import type { Element } from "./Element";
 import type { Layout } from "./Layout";
 import type { Metadata } from "./Metadata";
@@ -13,4 +14,8 @@ import type { Threat } from "./Threat";
  * A whole threat model in memory. Maps are ordered by id, which keeps every listing and
  * every file deterministic.
  */
-export type Document = { metadata: Metadata, assets: { [key in string]: Asset }, diagrams: { [key in string]: Diagram }, elements: { [key in string]: Element }, layouts: { [key in string]: Layout }, threats: { [key in string]: Threat }, mitigations: { [key in string]: Mitigation }, attack_trees: { [key in string]: AttackTree }, attack_nodes: { [key in string]: AttackNode }, };
+export type Document = { metadata: Metadata, assets: { [key in string]: Asset }, diagrams: { [key in string]: Diagram }, elements: { [key in string]: Element }, layouts: { [key in string]: Layout }, threats: { [key in string]: Threat }, mitigations: { [key in string]: Mitigation }, attack_trees: { [key in string]: AttackTree }, attack_nodes: { [key in string]: AttackNode }, 
+/**
+ * Dismissed validation findings, by finding id.
+ */
+dismissals: { [key in string]: Dismissal }, };

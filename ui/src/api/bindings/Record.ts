@@ -3,6 +3,7 @@ import type { Asset } from "./Asset";
 import type { AttackNode } from "./AttackNode";
 import type { AttackTree } from "./AttackTree";
 import type { Diagram } from "./Diagram";
+import type { Dismissal } from "./Dismissal";
 import type { Element } from "./Element";
 import type { Layout } from "./Layout";
 import type { Metadata } from "./Metadata";
@@ -12,4 +13,4 @@ import type { Threat } from "./Threat";
 /**
  * One record of any kind: the unit that patches carry and the store writes.
  */
-export type Record = { "type": "metadata", "value": Metadata } | { "type": "asset", "value": Asset } | { "type": "diagram", "value": Diagram } | { "type": "element", "value": Element } | { "type": "layout", "value": Layout } | { "type": "threat", "value": Threat } | { "type": "mitigation", "value": Mitigation } | { "type": "attack_tree", "value": AttackTree } | { "type": "attack_node", "value": AttackNode };
+export type Record = { "type": "metadata", "value": Metadata } | { "type": "asset", "value": Asset } | { "type": "diagram", "value": Diagram } | { "type": "element", "value": Element } | { "type": "layout", "value": Layout } | { "type": "threat", "value": Threat } | { "type": "mitigation", "value": Mitigation } | { "type": "attack_tree", "value": AttackTree } | { "type": "attack_node", "value": AttackNode } | { "type": "dismissal", "value": Dismissal };

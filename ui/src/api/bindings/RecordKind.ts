@@ -3,4 +3,4 @@
 /**
  * The kinds of record a document holds. The order is the order of sections in files.
  */
-export type RecordKind = "metadata" | "asset" | "diagram" | "element" | "layout" | "threat" | "mitigation" | "attack_tree" | "attack_node";
+export type RecordKind = "metadata" | "asset" | "diagram" | "element" | "layout" | "threat" | "mitigation" | "attack_tree" | "attack_node" | "dismissal";

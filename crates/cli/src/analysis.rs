@@ -1,0 +1,299 @@
+//! `rampart validate`, `rampart threats` and `rampart check`: the engine's findings and
+//! threat register for scripts and CI. Exit codes: 0 clean, 1 a finding of severity error
+//! (`validate`) or an open high-enough threat without a decision (`check`), 2 unreadable
+//! input (the model or a rule pack).
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Args, ValueEnum};
+use rampart_engine::analysis::{Analysis, FindingSeverity, RuleSet, ThreatView};
+use rampart_engine::files;
+use rampart_engine::risk::Severity;
+use rampart_engine::Document;
+
+#[derive(Args)]
+pub struct ValidateArgs {
+    /// A `.rampart`, `.rampart.json` or importable file.
+    pub model: PathBuf,
+    #[arg(long, value_enum, default_value_t = ValidateFormat::Text)]
+    pub format: ValidateFormat,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum ValidateFormat {
+    Text,
+    /// `{"findings": [...], "dismissed": [...]}` (schemas/validate.schema.json)
+    Json,
+}
+
+#[derive(Args)]
+pub struct ThreatsArgs {
+    /// A `.rampart`, `.rampart.json` or importable file.
+    pub model: PathBuf,
+    #[arg(long, value_enum, default_value_t = ThreatsFormat::Text)]
+    pub format: ThreatsFormat,
+    /// An extra rule pack (JSON) to generate threats from, besides the built-in rules.
+    /// May be given more than once.
+    #[arg(long = "rules", value_name = "PACK")]
+    pub rules: Vec<PathBuf>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum ThreatsFormat {
+    Text,
+    /// `{"threats": [...]}` (schemas/threats.schema.json)
+    Json,
+    Csv,
+    /// A Markdown table, ranked by risk
+    Md,
+}
+
+#[derive(Args)]
+pub struct CheckArgs {
+    /// A `.rampart`, `.rampart.json` or importable file.
+    pub model: PathBuf,
+    /// Fail while an open threat of this severity or above has no decision.
+    #[arg(long, value_enum)]
+    pub fail_on: Level,
+    /// An extra rule pack (JSON), as for `threats`.
+    #[arg(long = "rules", value_name = "PACK")]
+    pub rules: Vec<PathBuf>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum Level {
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl Level {
+    fn severity(self) -> Severity {
+        match self {
+            Level::Low => Severity::Low,
+            Level::Medium => Severity::Medium,
+            Level::High => Severity::High,
+            Level::Critical => Severity::Critical,
+        }
+    }
+}
+
+fn fail(message: impl std::fmt::Display) -> ExitCode {
+    eprintln!("rampart: {message}");
+    ExitCode::from(2)
+}
+
+fn load(model: &Path) -> Result<Document, ExitCode> {
+    files::load(model).map_err(fail)
+}
+
+fn rules(packs: &[PathBuf]) -> Result<Arc<RuleSet>, ExitCode> {
+    let mut set = RuleSet::builtin().map_err(fail)?;
+    for path in packs {
+        let text = std::fs::read_to_string(path).map_err(|e| fail(format!("{}: {e}", path.display())))?;
+        set.add_pack(&text).map_err(|e| fail(format!("{}: {e}", path.display())))?;
+    }
+    Ok(Arc::new(set))
+}
+
+fn print_json(value: serde_json::Value) -> Result<(), ExitCode> {
+    let text = serde_json::to_string_pretty(&value).map_err(fail)?;
+    println!("{text}");
+    Ok(())
+}
+
+pub fn validate(args: ValidateArgs) -> ExitCode {
+    let run = || -> Result<ExitCode, ExitCode> {
+        let doc = load(&args.model)?;
+        let validation = rampart_engine::analysis::validate(&doc);
+        match args.format {
+            ValidateFormat::Json => print_json(serde_json::to_value(&validation).map_err(fail)?)?,
+            ValidateFormat::Text => {
+                for f in &validation.findings {
+                    println!("{:<7} {:<6} {}", f.severity.label(), f.code, f.message);
+                }
+                let counts: Vec<String> = [FindingSeverity::Error, FindingSeverity::Warning, FindingSeverity::Info]
+                    .into_iter()
+                    .map(|s| {
+                        let n = validation.count(s);
+                        format!("{n} {}{}", s.label(), if n == 1 || s == FindingSeverity::Info { "" } else { "s" })
+                    })
+                    .collect();
+                let dismissed = match validation.dismissed.len() {
+                    0 => String::new(),
+                    n => format!(" ({n} dismissed)"),
+                };
+                eprintln!("{}{dismissed}", counts.join(", "));
+            }
+        }
+        Ok(if validation.has_errors() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    };
+    run().unwrap_or_else(|code| code)
+}
+
+fn register(model: &Path, packs: &[PathBuf]) -> Result<(Document, Vec<ThreatView>), ExitCode> {
+    let doc = load(model)?;
+    let rules = rules(packs)?;
+    let threats = Analysis::new(&doc, rules).threats(&doc);
+    Ok((doc, threats))
+}
+
+/// Highest risk first (severity, then rpn or score), then register order.
+fn ranked(threats: &[ThreatView]) -> Vec<&ThreatView> {
+    let mut list: Vec<&ThreatView> = threats.iter().collect();
+    list.sort_by(|a, b| {
+        let key = |t: &ThreatView| (t.severity, t.rpn.unwrap_or(t.score * 3));
+        key(b).cmp(&key(a))
+    });
+    list
+}
+
+pub fn threats(args: ThreatsArgs) -> ExitCode {
+    let run = || -> Result<(), ExitCode> {
+        let (_, threats) = register(&args.model, &args.rules)?;
+        match args.format {
+            ThreatsFormat::Json => print_json(serde_json::json!({ "threats": threats }))?,
+            ThreatsFormat::Csv => print!("{}", csv(&threats)),
+            ThreatsFormat::Md => print!("{}", markdown(&threats)),
+            ThreatsFormat::Text => {
+                for t in ranked(&threats) {
+                    let stale = if t.stale { " [stale]" } else { "" };
+                    println!("{:<8} {:>3}  {:<22} {:<14} {}{stale}", t.severity.label(), t.score, category(t), status(t), t.title);
+                }
+                let stale = threats.iter().filter(|t| t.stale).count();
+                eprintln!("{} threats{}", threats.len(), if stale > 0 { format!(" ({stale} stale)") } else { String::new() });
+            }
+        }
+        Ok(())
+    };
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(code) => code,
+    }
+}
+
+pub fn check(args: CheckArgs) -> ExitCode {
+    let run = || -> Result<ExitCode, ExitCode> {
+        let (_, threats) = register(&args.model, &args.rules)?;
+        let level = args.fail_on.severity();
+        let failing: Vec<&ThreatView> = ranked(&threats).into_iter().filter(|t| t.needs_decision() && t.severity >= level).collect();
+        for t in &failing {
+            println!("{:<8} {:<22} {}  ({}, {})", t.severity.label(), category(t), t.title, t.rule_id.as_deref().unwrap_or("manual"), t.id);
+        }
+        let stale = threats.iter().filter(|t| t.stale).count();
+        if stale > 0 {
+            eprintln!("note: {stale} stale threats (their element or rule is gone) are not checked; review and close them");
+        }
+        if failing.is_empty() {
+            eprintln!("ok: no open threat of severity {} or above without a decision", level.label());
+            Ok(ExitCode::SUCCESS)
+        } else {
+            eprintln!("{} open threats of severity {} or above have no decision", failing.len(), level.label());
+            Ok(ExitCode::from(1))
+        }
+    };
+    run().unwrap_or_else(|code| code)
+}
+
+fn category(t: &ThreatView) -> &'static str {
+    rampart_engine::analysis::stride::category_label(t.category)
+}
+
+fn status(t: &ThreatView) -> String {
+    serde_json::to_value(t.status).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+}
+
+fn decision(t: &ThreatView) -> String {
+    t.decision.and_then(|d| serde_json::to_value(d).ok()).and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+}
+
+fn kind(t: &ThreatView) -> &'static str {
+    t.target_kind.map(|k| k.key()).unwrap_or("")
+}
+
+/// RFC 4180 CSV, one threat a row, in register order. A cell that a spreadsheet would take
+/// for a formula (starting with = + - @) gets a leading apostrophe.
+fn csv(threats: &[ThreatView]) -> String {
+    fn cell(text: &str) -> String {
+        let text = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{text}") } else { text.to_string() };
+        if text.contains([',', '"', '\n', '\r']) {
+            format!("\"{}\"", text.replace('"', "\"\""))
+        } else {
+            text
+        }
+    }
+    let mut out = String::from(
+        "id,category,target_id,target_name,target_kind,title,rule_id,likelihood,impact,detectability,score,rpn,severity,status,decision,owner,due_date,stale,origin,why,references\r\n",
+    );
+    for t in threats {
+        let row = [
+            t.id.to_string(),
+            category(t).to_string(),
+            t.target_id.map(|i| i.to_string()).unwrap_or_default(),
+            t.target_name.clone(),
+            kind(t).to_string(),
+            t.title.clone(),
+            t.rule_id.clone().unwrap_or_default(),
+            t.likelihood.to_string(),
+            t.impact.to_string(),
+            t.detectability.map(|d| d.to_string()).unwrap_or_default(),
+            t.score.to_string(),
+            t.rpn.map(|d| d.to_string()).unwrap_or_default(),
+            t.severity.label().to_string(),
+            status(t),
+            decision(t),
+            t.owner.clone(),
+            t.due_date.clone().unwrap_or_default(),
+            t.stale.to_string(),
+            if t.origin == rampart_engine::Origin::Generated { "generated" } else { "manual" }.to_string(),
+            t.why.clone(),
+            t.references.join(" "),
+        ];
+        out.push_str(&row.iter().map(|c| cell(c)).collect::<Vec<_>>().join(","));
+        out.push_str("\r\n");
+    }
+    out
+}
+
+/// A Markdown table ranked by risk. Text is escaped so that a name cannot break the table
+/// or inject markup.
+fn markdown(threats: &[ThreatView]) -> String {
+    fn esc(text: &str) -> String {
+        let mut out = String::with_capacity(text.len());
+        for c in text.chars() {
+            match c {
+                '\n' | '\r' | '\t' => out.push(' '),
+                '|' | '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '!' => {
+                    out.push('\\');
+                    out.push(c);
+                }
+                c if c.is_control() => {}
+                c => out.push(c),
+            }
+        }
+        out
+    }
+    let mut out = String::from("| Severity | Score | Category | Target | Threat | Status | Decision | Rule |\n|---|---|---|---|---|---|---|---|\n");
+    for t in ranked(threats) {
+        let score = match t.rpn {
+            Some(rpn) => format!("{} (RPN {rpn})", t.score),
+            None => t.score.to_string(),
+        };
+        let title = if t.stale { format!("{} (stale)", t.title) } else { t.title.clone() };
+        out.push_str(&format!(
+            "| {} | {} | {} | {} | {} | {} | {} | {} |\n",
+            t.severity.label(),
+            score,
+            category(t),
+            esc(&t.target_name),
+            esc(&title),
+            status(t),
+            decision(t),
+            esc(t.rule_id.as_deref().unwrap_or("manual")),
+        ));
+    }
+    out
+}

@@ -99,10 +99,20 @@ fn rules(packs: &[PathBuf]) -> Result<Arc<RuleSet>, ExitCode> {
     Ok(Arc::new(set))
 }
 
+/// Write to standard output. A reader that went away (`| head`) is not an error.
+fn emit(text: &str) -> Result<(), ExitCode> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(fail(format!("cannot write the output: {e}"))),
+        _ => Ok(()),
+    }
+}
+
 fn print_json(value: serde_json::Value) -> Result<(), ExitCode> {
-    let text = serde_json::to_string_pretty(&value).map_err(fail)?;
-    println!("{text}");
-    Ok(())
+    let mut text = serde_json::to_string_pretty(&value).map_err(fail)?;
+    text.push('\n');
+    emit(&text)
 }
 
 pub fn validate(args: ValidateArgs) -> ExitCode {
@@ -112,9 +122,8 @@ pub fn validate(args: ValidateArgs) -> ExitCode {
         match args.format {
             ValidateFormat::Json => print_json(serde_json::to_value(&validation).map_err(fail)?)?,
             ValidateFormat::Text => {
-                for f in &validation.findings {
-                    println!("{:<7} {:<6} {}", f.severity.label(), f.code, f.message);
-                }
+                let lines: String = validation.findings.iter().map(|f| format!("{:<7} {:<6} {}\n", f.severity.label(), f.code, f.message)).collect();
+                emit(&lines)?;
                 let counts: Vec<String> = [FindingSeverity::Error, FindingSeverity::Warning, FindingSeverity::Info]
                     .into_iter()
                     .map(|s| {
@@ -156,13 +165,17 @@ pub fn threats(args: ThreatsArgs) -> ExitCode {
         let (_, threats) = register(&args.model, &args.rules)?;
         match args.format {
             ThreatsFormat::Json => print_json(serde_json::json!({ "threats": threats }))?,
-            ThreatsFormat::Csv => print!("{}", csv(&threats)),
-            ThreatsFormat::Md => print!("{}", markdown(&threats)),
+            ThreatsFormat::Csv => emit(&csv(&threats))?,
+            ThreatsFormat::Md => emit(&markdown(&threats))?,
             ThreatsFormat::Text => {
-                for t in ranked(&threats) {
-                    let stale = if t.stale { " [stale]" } else { "" };
-                    println!("{:<8} {:>3}  {:<22} {:<14} {}{stale}", t.severity.label(), t.score, category(t), status(t), t.title);
-                }
+                let lines: String = ranked(&threats)
+                    .into_iter()
+                    .map(|t| {
+                        let stale = if t.stale { " [stale]" } else { "" };
+                        format!("{:<8} {:>3}  {:<22} {:<14} {}{stale}\n", t.severity.label(), t.score, category(t), status(t), t.title)
+                    })
+                    .collect();
+                emit(&lines)?;
                 let stale = threats.iter().filter(|t| t.stale).count();
                 eprintln!("{} threats{}", threats.len(), if stale > 0 { format!(" ({stale} stale)") } else { String::new() });
             }
@@ -180,9 +193,11 @@ pub fn check(args: CheckArgs) -> ExitCode {
         let (_, threats) = register(&args.model, &args.rules)?;
         let level = args.fail_on.severity();
         let failing: Vec<&ThreatView> = ranked(&threats).into_iter().filter(|t| t.needs_decision() && t.severity >= level).collect();
-        for t in &failing {
-            println!("{:<8} {:<22} {}  ({}, {})", t.severity.label(), category(t), t.title, t.rule_id.as_deref().unwrap_or("manual"), t.id);
-        }
+        let lines: String = failing
+            .iter()
+            .map(|t| format!("{:<8} {:<22} {}  ({}, {})\n", t.severity.label(), category(t), t.title, t.rule_id.as_deref().unwrap_or("manual"), t.id))
+            .collect();
+        emit(&lines)?;
         let stale = threats.iter().filter(|t| t.stale).count();
         if stale > 0 {
             eprintln!("note: {stale} stale threats (their element or rule is gone) are not checked; review and close them");

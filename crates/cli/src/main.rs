@@ -3,6 +3,7 @@
 //! `check` exit with 1 when they find what they look for (see `analysis.rs`).
 
 mod analysis;
+mod attack;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -56,6 +57,9 @@ enum Command {
     Threats(analysis::ThreatsArgs),
     /// Exit 1 while an open threat at or above a severity has no decision (for CI).
     Check(analysis::CheckArgs),
+    /// Analyse attack trees: every attribute at every node, the cheapest scenario, the top-K
+    /// scenarios, the cost vs probability Pareto front, and what an attacker profile can do.
+    Analyze(attack::AnalyzeArgs),
     /// Print the model's name and how many elements of each kind it holds.
     Info {
         model: PathBuf,
@@ -90,6 +94,7 @@ fn main() -> ExitCode {
         Command::Validate(args) => return analysis::validate(args),
         Command::Threats(args) => return analysis::threats(args),
         Command::Check(args) => return analysis::check(args),
+        Command::Analyze(args) => return attack::analyze(args),
         command => Cli { command },
     };
     match run(cli) {
@@ -104,7 +109,7 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<(), String> {
     match cli.command {
         // Handled in `main`: they have exit codes of their own.
-        Command::Validate(_) | Command::Threats(_) | Command::Check(_) => {}
+        Command::Validate(_) | Command::Threats(_) | Command::Check(_) | Command::Analyze(_) => {}
         Command::Convert { input, output } => {
             let doc = files::load(&input).map_err(|e| e.to_string())?;
             files::save(&doc, &output).map_err(|e| e.to_string())?;

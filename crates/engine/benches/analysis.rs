@@ -59,9 +59,67 @@ fn edits(doc: &Document) -> Vec<(&'static str, Patch)> {
     ]
 }
 
+/// CPU time of this process (all threads), from /proc/self/stat (Linux), in ms.
+fn cpu_ms() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    let fields: Vec<&str> = stat.get(stat.rfind(')')? + 2..)?.split(' ').collect();
+    let ticks: f64 = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
+    Some(ticks * 10.0) // USER_HZ = 100
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
+}
+
+/// Besides criterion's means: the minimum and median wall time of many runs, and the CPU
+/// time per run. On a shared machine the minimum is the run least disturbed by other work,
+/// and CPU time does not count the time spent waiting for a core.
+fn quiet_figures(doc: &Document, rules: &Arc<RuleSet>) {
+    const RUNS: u32 = 30;
+    let mut times = Vec::new();
+    let cpu = cpu_ms();
+    for _ in 0..RUNS {
+        let start = Instant::now();
+        let a = Analysis::new(doc, rules.clone());
+        times.push(start.elapsed());
+        drop(a);
+    }
+    let cpu = cpu.zip(cpu_ms()).map(|(a, b)| (b - a) / f64::from(RUNS));
+    times.sort();
+    eprintln!(
+        "full: min {:.1} ms, median {:.1} ms over {RUNS} runs; CPU {} per run (both threads, drop included)",
+        times[0].as_secs_f64() * 1e3,
+        percentile(&times, 0.5).as_secs_f64() * 1e3,
+        cpu.map_or("?".to_string(), |c| format!("{c:.0} ms"))
+    );
+    let analysis = Analysis::new(doc, rules.clone());
+    for (name, patch) in edits(doc) {
+        let reverse = patch.reversed();
+        let mut doc = doc.clone();
+        let mut analysis = analysis.clone();
+        let mut times = Vec::new();
+        for i in 0..2_000 {
+            let p = if i % 2 == 0 { &patch } else { &reverse };
+            p.apply_to(&mut doc);
+            let start = Instant::now();
+            criterion::black_box(analysis.update(&doc, p));
+            times.push(start.elapsed());
+        }
+        times.sort();
+        eprintln!(
+            "one edit ({name}): min {:.3} ms, median {:.3} ms, p99 {:.3} ms, max {:.3} ms over 2,000",
+            times[0].as_secs_f64() * 1e3,
+            percentile(&times, 0.5).as_secs_f64() * 1e3,
+            percentile(&times, 0.99).as_secs_f64() * 1e3,
+            times[times.len() - 1].as_secs_f64() * 1e3
+        );
+    }
+}
+
 fn bench(c: &mut Criterion) {
     let doc = synthetic::model(NODES, FLOWS, 7);
     let rules = rules();
+    quiet_figures(&doc, &rules);
     let mut group = c.benchmark_group("analysis 10k elements + 20k flows");
     group.sample_size(20).measurement_time(Duration::from_secs(10));
 

@@ -16,8 +16,11 @@ use crate::model::*;
 
 /// The canonical format's name, written in every file.
 pub const FORMAT: &str = "rampart";
-/// The newest canonical format version this engine reads and the one it writes.
-pub const FORMAT_VERSION: u32 = 1;
+/// The newest canonical format version this engine reads. Version 2 added the
+/// `dismissals` section; a model without dismissals is still written as version 1, so its
+/// bytes do not change and older versions of Rampart still read it, while one with
+/// dismissals tells an older version that it was made by a newer one.
+pub const FORMAT_VERSION: u32 = 2;
 
 #[derive(Serialize)]
 struct FileOut<'a> {
@@ -76,7 +79,7 @@ struct FileIn {
 pub fn to_string(doc: &Document) -> Result<String> {
     let file = FileOut {
         format: FORMAT,
-        format_version: FORMAT_VERSION,
+        format_version: if doc.dismissals.is_empty() { 1 } else { 2 },
         metadata: &doc.metadata,
         assets: doc.assets.values().collect(),
         diagrams: doc.diagrams.values().collect(),

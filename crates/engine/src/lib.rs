@@ -6,6 +6,7 @@
 //! after. Undo applies the reversed patch: one mechanism for every operation.
 
 pub mod analysis;
+pub mod attack;
 pub mod canonical;
 pub mod document;
 pub mod editor;

@@ -73,19 +73,41 @@ pub(crate) fn name_key(e: &Element) -> Option<NameKey> {
     (!name.is_empty()).then(|| (e.diagram, name.to_lowercase()))
 }
 
+/// From this many elements on, a full run uses two threads.
+const PARALLEL_FROM: usize = 2048;
+
+/// A set of ids kept as a sorted vector: most sets here hold a handful of ids, and a
+/// vector is far cheaper to build than a tree.
+pub(crate) type IdSet = Vec<Id>;
+
+fn set_insert(set: &mut IdSet, id: Id) {
+    if let Err(at) = set.binary_search(&id) {
+        set.insert(at, id);
+    }
+}
+
+fn set_remove(set: &mut IdSet, id: &Id) {
+    if let Ok(at) = set.binary_search(id) {
+        set.remove(at);
+    }
+}
+
+/// The flows at one element, sorted by flow id, each with which way data goes there.
+pub(crate) type Links = Vec<(Id, Link)>;
+
 /// Who points at whom: kept up to date from patches, so that a change finds its
 /// neighbourhood without a scan.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub(crate) struct Index {
     /// Flows by each end they name (whether or not that element exists), with which way
     /// data goes at that end, so that counting a node's inputs reads no flow.
-    pub flows_at: HashMap<Id, BTreeMap<Id, Link>>,
+    pub flows_at: HashMap<Id, Links>,
     /// Elements by the parent they name.
-    pub children: HashMap<Id, BTreeSet<Id>>,
+    pub children: HashMap<Id, IdSet>,
     /// Named non-flow elements by name group.
-    pub names: HashMap<NameKey, BTreeSet<Id>>,
+    pub names: HashMap<NameKey, IdSet>,
     /// Attack-tree nodes by the tree they name.
-    pub tree_nodes: HashMap<Id, BTreeSet<Id>>,
+    pub tree_nodes: HashMap<Id, IdSet>,
     /// For each trust boundary: itself and the boundaries around it, innermost first. An
     /// element's zone is its parent's entry, so zones cost no walk and no allocation.
     pub zones: HashMap<Id, Vec<Id>>,
@@ -93,14 +115,44 @@ pub(crate) struct Index {
 
 impl Index {
     fn build(doc: &Document) -> Index {
-        let mut index = Index::default();
-        for e in doc.elements.values() {
-            index.add_element(e);
+        if doc.elements.len() < PARALLEL_FROM {
+            let mut index = Index::default();
+            for e in doc.elements.values() {
+                index.add_element(e);
+            }
+            for n in doc.attack_nodes.values() {
+                set_insert(index.tree_nodes.entry(n.tree).or_default(), n.id);
+            }
+            index.rebuild_zones(doc);
+            return index;
         }
-        for n in doc.attack_nodes.values() {
-            index.tree_nodes.entry(n.tree).or_default().insert(n.id);
-        }
-        index.rebuild_zones(doc);
+        // The flow links on one thread, the rest on this one: independent maps.
+        let (flows_at, mut index) = std::thread::scope(|s| {
+            let flows = s.spawn(|| {
+                let mut index = Index::default();
+                for e in doc.elements.values().filter(|e| e.flow().is_some()) {
+                    index.add_links(e);
+                }
+                index.flows_at
+            });
+            let mut index = Index::default();
+            for e in doc.elements.values() {
+                index.add_place(e);
+            }
+            for n in doc.attack_nodes.values() {
+                set_insert(index.tree_nodes.entry(n.tree).or_default(), n.id);
+            }
+            index.rebuild_zones(doc);
+            let flows_at = flows.join().unwrap_or_else(|_| {
+                let mut again = Index::default();
+                for e in doc.elements.values() {
+                    again.add_links(e);
+                }
+                again.flows_at
+            });
+            (flows_at, index)
+        });
+        index.flows_at = flows_at;
         index
     }
 
@@ -124,37 +176,45 @@ impl Index {
     }
 
     fn add_element(&mut self, e: &Element) {
-        if let Some(f) = e.flow() {
-            let links = [
-                (f.source, Link { other: f.target, gives: true, receives: f.bidirectional }),
-                (f.target, Link { other: f.source, gives: f.bidirectional, receives: true }),
-            ];
-            for (end, link) in links {
-                let Some(end) = end else { continue };
-                self.flows_at
-                    .entry(end)
-                    .or_default()
-                    .entry(e.id)
-                    .and_modify(|l| {
-                        // A flow from an element to itself (a damaged file).
-                        l.gives = true;
-                        l.receives = true;
-                    })
-                    .or_insert(link);
+        self.add_links(e);
+        self.add_place(e);
+    }
+
+    /// A flow's two ends.
+    fn add_links(&mut self, e: &Element) {
+        let Some(f) = e.flow() else { return };
+        let links = [
+            (f.source, Link { other: f.target, gives: true, receives: f.bidirectional }),
+            (f.target, Link { other: f.source, gives: f.bidirectional, receives: true }),
+        ];
+        for (end, link) in links {
+            let Some(end) = end else { continue };
+            let list = self.flows_at.entry(end).or_default();
+            match list.binary_search_by(|(id, _)| id.cmp(&e.id)) {
+                // A flow from an element to itself (a damaged file).
+                Ok(at) => {
+                    list[at].1.gives = true;
+                    list[at].1.receives = true;
+                }
+                Err(at) => list.insert(at, (e.id, link)),
             }
         }
+    }
+
+    /// An element's parent and name group.
+    fn add_place(&mut self, e: &Element) {
         if let Some(p) = e.parent {
-            self.children.entry(p).or_default().insert(e.id);
+            set_insert(self.children.entry(p).or_default(), e.id);
         }
         if let Some(key) = name_key(e) {
-            self.names.entry(key).or_default().insert(e.id);
+            set_insert(self.names.entry(key).or_default(), e.id);
         }
     }
 
     fn remove_element(&mut self, e: &Element) {
-        fn take<K: std::hash::Hash + Eq>(map: &mut HashMap<K, BTreeSet<Id>>, key: K, id: &Id) {
+        fn take<K: std::hash::Hash + Eq>(map: &mut HashMap<K, IdSet>, key: K, id: &Id) {
             if let Some(set) = map.get_mut(&key) {
-                set.remove(id);
+                set_remove(set, id);
                 if set.is_empty() {
                     map.remove(&key);
                 }
@@ -163,7 +223,7 @@ impl Index {
         if let Some(f) = e.flow() {
             for end in [f.source, f.target].into_iter().flatten() {
                 if let Some(links) = self.flows_at.get_mut(&end) {
-                    links.remove(&e.id);
+                    links.retain(|(id, _)| *id != e.id);
                     if links.is_empty() {
                         self.flows_at.remove(&end);
                     }
@@ -180,7 +240,7 @@ impl Index {
 
     fn remove_node(&mut self, n: &AttackNode) {
         if let Some(set) = self.tree_nodes.get_mut(&n.tree) {
-            set.remove(&n.id);
+            set_remove(set, &n.id);
             if set.is_empty() {
                 self.tree_nodes.remove(&n.tree);
             }
@@ -306,7 +366,7 @@ impl<'a> Ctx<'a> {
 
     /// The flows that name this element as an end, in flow id order, with which way data
     /// goes at this end.
-    pub fn links(&self, id: &Id) -> impl Iterator<Item = (&'a Id, &'a Link)> + 'a {
+    pub fn links(&self, id: &Id) -> impl Iterator<Item = &'a (Id, Link)> + 'a {
         self.index.flows_at.get(id).into_iter().flatten()
     }
 
@@ -388,7 +448,16 @@ impl PartialEq for Analysis {
 impl Analysis {
     /// A full run over the model.
     pub fn new(doc: &Document, rules: Arc<RuleSet>) -> Analysis {
-        let index = Index::build(doc);
+        let hashed = || doc.elements.iter().map(|(id, e)| (*id, e)).collect::<HashMap<Id, &Element>>();
+        let (index, lookup) = if doc.elements.len() < PARALLEL_FROM {
+            (Index::build(doc), hashed())
+        } else {
+            std::thread::scope(|s| {
+                let lookup = s.spawn(hashed);
+                let index = Index::build(doc);
+                (index, lookup.join().unwrap_or_else(|_| hashed()))
+            })
+        };
         let mut analysis = Analysis {
             rules,
             index,
@@ -398,7 +467,6 @@ impl Analysis {
             generated: BTreeMap::new(),
             generated_count: 0,
         };
-        let lookup: HashMap<Id, &Element> = doc.elements.iter().map(|(id, e)| (*id, e)).collect();
         let ctx = Ctx { doc, index: &analysis.index, lookup: Some(&lookup) };
         let elements: Vec<&Element> = doc.elements.values().collect();
         // Two halves on two threads: the owners are independent.
@@ -419,7 +487,7 @@ impl Analysis {
             }
             (findings, generated)
         };
-        let ((f1, g1), (f2, g2)) = if elements.len() >= 2048 {
+        let ((f1, g1), (f2, g2)) = if elements.len() >= PARALLEL_FROM {
             std::thread::scope(|s| {
                 let handle = s.spawn(|| work(second));
                 let one = work(first);
@@ -516,11 +584,9 @@ impl Analysis {
                         self.index.add_element(e);
                     }
                 }
-                RecordKind::Layout => {
-                    // Only a boundary's layout matters (drawn as a line or as a box).
-                    if doc.elements.get(&change.key.id).is_some_and(|e| e.kind() == ElementKind::TrustBoundary) {
-                        changed.insert(change.key.id);
-                    }
+                // Only a boundary's layout matters (drawn as a line or as a box).
+                RecordKind::Layout if doc.elements.get(&change.key.id).is_some_and(|e| e.kind() == ElementKind::TrustBoundary) => {
+                    changed.insert(change.key.id);
                 }
                 RecordKind::AttackNode => {
                     for record in [&change.before, &change.after].into_iter().flatten() {
@@ -532,7 +598,7 @@ impl Analysis {
                         self.index.remove_node(n);
                     }
                     if let Some(Record::AttackNode(n)) = &change.after {
-                        self.index.tree_nodes.entry(n.tree).or_default().insert(n.id);
+                        set_insert(self.index.tree_nodes.entry(n.tree).or_default(), n.id);
                     }
                 }
                 RecordKind::AttackTree => {
@@ -562,7 +628,7 @@ impl Analysis {
         for id in changed.iter().chain(&moved) {
             let Some(links) = self.index.flows_at.get(id) else { continue };
             let moved_here = moved.contains(id);
-            for (flow, link) in links {
+            for (flow, link) in links.iter() {
                 owners.insert(*flow);
                 if moved_here {
                     owners.extend(link.other);
@@ -585,7 +651,7 @@ impl Analysis {
             let old = if generated.is_empty() { self.generated.remove(id) } else { self.generated.insert(*id, generated.clone()) };
             let old = old.unwrap_or_default();
             if old != generated {
-                self.generated_count = self.generated_count + generated.len() - old.len();
+                self.generated_count = self.generated_count.saturating_sub(old.len()) + generated.len();
                 let rules = &self.rules;
                 let old_by_id: HashMap<Id, &Generated> = old.iter().map(|g| (g.id(rules), g)).collect();
                 let new_by_id: HashMap<Id, &Generated> = generated.iter().map(|g| (g.id(rules), g)).collect();
@@ -627,7 +693,8 @@ impl Analysis {
     /// Every finding, dismissed ones apart, in a stable order: errors first, then
     /// warnings, then infos; by code; by element ids.
     pub fn validation(&self, doc: &Document) -> Validation {
-        let ctx = Ctx::new(doc, &self.index);
+        let lookup = big_lookup(doc, self.element_findings.len());
+        let ctx = Ctx { doc, index: &self.index, lookup: lookup.as_ref() };
         let all = self
             .element_findings
             .values()
@@ -656,7 +723,7 @@ impl Analysis {
                 let (rule_id, target) = (t.rule_id.as_deref()?, t.target?);
                 let mut owners = vec![target];
                 if let Some(flows) = self.index.flows_at.get(&target) {
-                    owners.extend(flows.keys().copied());
+                    owners.extend(flows.iter().map(|(f, _)| *f));
                 }
                 owners
                     .iter()
@@ -678,7 +745,8 @@ impl Analysis {
     /// generation order (by owner element id, then rule order); then stored threats that
     /// are not generated (manual ones, and stale generated ones), by id.
     pub fn threats(&self, doc: &Document) -> Vec<ThreatView> {
-        let ctx = Ctx::new(doc, &self.index);
+        let lookup = big_lookup(doc, self.generated_count);
+        let ctx = Ctx { doc, index: &self.index, lookup: lookup.as_ref() };
         let mut matched: BTreeSet<Id> = BTreeSet::new();
         let mut views: Vec<ThreatView> = self
             .generated()
@@ -710,7 +778,7 @@ impl Analysis {
         let ctx = Ctx::new(doc, &self.index);
         let mut owners: BTreeSet<Id> = BTreeSet::from([*element]);
         if let Some(flows) = self.index.flows_at.get(element) {
-            owners.extend(flows.keys().copied());
+            owners.extend(flows.iter().map(|(f, _)| *f));
         }
         let mut matched: BTreeSet<Id> = BTreeSet::new();
         let mut views: Vec<ThreatView> = owners
@@ -735,6 +803,11 @@ impl Analysis {
         );
         views
     }
+}
+
+/// A hashed element lookup, worth building when many results are to be read.
+fn big_lookup(doc: &Document, results: usize) -> Option<HashMap<Id, &Element>> {
+    (results > 2_000).then(|| doc.elements.iter().map(|(id, e)| (*id, e)).collect())
 }
 
 /// The findings and threats owned by one element (a flow's ends resolved once for both).

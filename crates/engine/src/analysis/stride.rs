@@ -386,7 +386,7 @@ fn matches(value: PVal, wanted: &Val) -> bool {
     match (value, wanted) {
         (PVal::Unset, Val::Unset) => true,
         (PVal::Bool(a), Val::Bool(b)) => a == *b,
-        (PVal::Text(t), Val::Text(w)) => t.to_lowercase() == *w,
+        (PVal::Text(t), Val::Text(w)) => t.eq_ignore_ascii_case(w) || (!t.is_ascii() && t.to_lowercase() == *w),
         (PVal::Level(name, _), Val::Text(w)) => name == w,
         _ => false,
     }
@@ -539,7 +539,7 @@ fn eval(cond: &Cond, s: &Subject, mut facts: Option<&mut Vec<String>>) -> bool {
                     format!("{} receives data across a trust boundary from {}", quoted(s.el), join_and(&names))
                 }
             });
-            !from.is_empty() == *want
+            from.is_empty() != *want
         }
         Cond::HasTag(tag) => {
             let has = s.el.tags.iter().any(|t| t.trim().to_lowercase() == *tag);

@@ -366,7 +366,7 @@ pub(crate) fn join_and(items: &[String]) -> String {
 }
 
 /// The duplicate-name finding of one name group, when it has two members or more.
-pub(crate) fn name_group_finding(ctx: Ctx, ids: &BTreeSet<Id>) -> Option<Raw> {
+pub(crate) fn name_group_finding(ctx: Ctx, ids: &[Id]) -> Option<Raw> {
     let members: Vec<&Element> = ids.iter().filter_map(|id| ctx.element(id)).collect();
     let first = members.first()?;
     (members.len() >= 2).then(|| Raw::dfd("DFD011", Warning, members.iter().map(|e| e.id).collect(), first.diagram))

@@ -73,6 +73,10 @@
       config.openDialog ? { snapshot: open(config.openDialog.path, config.openDialog.document), source: config.openDialog.source ?? null, warnings: config.openDialog.warnings ?? [] } : null,
     open_recent: ({ path }) => open(path, config.docs?.[path] ?? emptyDoc(path.split("/").pop().replace(/\.rampart$/, ""))),
     save_as_dialog: () => null,
+    export_dialog: ({ request }) => ({
+      path: `/home/ada/Documents/Rampart/export.${request.format}`,
+      warnings: request.format === "threat_dragon" ? ["attack trees are not carried (1 tree)", "dismissed findings are not carried"] : [],
+    }),
     close_model: () => { state = null; return null; },
     apply: ({ op, coalesce }) => {
       const patch = plan(op);

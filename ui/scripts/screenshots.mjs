@@ -29,19 +29,20 @@ fs.mkdirSync(OUT, { recursive: true });
 // A sample model: nested boundaries, each kind of shape, parallel and two-way flows.
 const D = "00000000-0000-4000-8000-0000000000d1";
 const id = (n) => `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`;
-const element = (n, kind, name, props = {}, parent = null) => ({
-  id: id(n), diagram: D, name, description: "", technology: "", owner: "", tags: [], out_of_scope: false,
+const D2 = "00000000-0000-4000-8000-0000000000d2";
+const element = (n, kind, name, props = {}, parent = null, diagram = D) => ({
+  id: id(n), diagram, name, description: "", technology: "", owner: "", tags: [], out_of_scope: false,
   out_of_scope_reason: "", parent, properties: { kind, ...props },
 });
-const flow = (n, name, s, t, bidirectional = false) =>
+const flow = (n, name, s, t, bidirectional = false, diagram = D) =>
   element(n, "data_flow", name, {
     source: id(s), target: id(t), bidirectional, protocol: "", encrypted_in_transit: null, authenticated: null,
     integrity_protected: null, over_public_network: null, data_classification: null, carries_credentials: null,
-  });
+  }, null, diagram);
 const box = (n, x, y, width, height) => [id(n), { id: id(n), x, y, width, height }];
 const SAMPLE = {
   metadata: { name: "Payments", summary: "", scope_in: "", scope_out: "", assumptions: [], owner: "", reviewers: [], version: "0.1", currency: "EUR" },
-  assets: {}, diagrams: { [D]: { id: D, name: "Main diagram" } }, threats: {}, mitigations: {}, attack_trees: {}, attack_nodes: {},
+  assets: {}, diagrams: { [D]: { id: D, name: "Main diagram" }, [D2]: { id: D2, name: "Imported from Threat Dragon" } }, threats: {}, mitigations: {}, attack_trees: {}, attack_nodes: {},
   elements: Object.fromEntries(
     [
       element(1, "trust_boundary", "Cloud VPC"),
@@ -56,11 +57,22 @@ const SAMPLE = {
       flow(12, "Order rows", 4, 6, true),
       flow(13, "Score request", 4, 5),
       flow(14, "Authorisation", 4, 7),
+      // The second diagram: a boundary drawn as a line and flows with bend points.
+      element(20, "external_entity", "Browser", {}, null, D2),
+      element(21, "process", "Web server", {}, null, D2),
+      element(22, "data_store", "Sessions", {}, null, D2),
+      element(23, "trust_boundary", "Internet boundary", {}, null, D2),
+      flow(24, "HTTPS request", 20, 21, false, D2),
+      flow(25, "Session lookup", 21, 22, true, D2),
     ].map((e) => [e.id, e]),
   ),
   layouts: Object.fromEntries([
     box(1, 300, 40, 560, 460), box(2, 560, 280, 260, 180), box(3, 20, 180, 150, 70), box(4, 380, 150, 120, 120),
     box(5, 620, 90, 120, 120), box(6, 610, 350, 160, 64), box(7, 360, 580, 150, 70),
+    box(20, 40, 100, 150, 70), box(21, 420, 240, 120, 120), box(22, 700, 40, 160, 64),
+    [id(23), { id: id(23), x: 280, y: 20, width: 40, height: 420, points: [{ x: 300, y: 20 }, { x: 280, y: 220 }, { x: 320, y: 440 }] }],
+    [id(24), { id: id(24), x: 0, y: 0, width: 0, height: 0, points: [{ x: 115, y: 300 }] }],
+    [id(25), { id: id(25), x: 0, y: 0, width: 0, height: 0, points: [{ x: 780, y: 300 }] }],
   ]),
 };
 const SAMPLE_PATH = "/home/ada/Documents/Rampart/Payments.rampart";
@@ -112,6 +124,11 @@ async function open(scheme) {
   return page;
 }
 
+/** Close the model from the File menu. */
+async function closeModel(page) {
+  await page.getByTestId("file-menu").click();
+  await page.getByTestId("close-model").click();
+}
 const shot = (page, name) => page.screenshot({ path: path.join(OUT, `${name}.png`) });
 const sent = async (page) =>
   (await page.evaluate(() => window.__FAKE_LOG__)).filter((c) => c.cmd === "apply").map((c) => ({ ...c.args.op, coalesce: c.args.coalesce }));
@@ -138,13 +155,46 @@ try {
     await shot(p, `02-sample-${name}`);
   }
   check((await page.getByTestId("node").count()) === 7, "sample: 7 shapes");
+
+  // The inspector: one process, then a flow, then Yes on a property.
+  await named(page, "Payments API").click();
+  await page.getByTestId("prop-internet_facing").getByRole("radio", { name: "Yes" }).click();
+  await page.waitForTimeout(150);
+  check((await page.getByTestId("prop-internet_facing").getByRole("radio", { name: "Yes" }).getAttribute("aria-checked")) === "true", "inspector: Yes sent and shown");
+  await shot(page, "02d-inspector-process");
+  await page.getByTestId("edge-label").filter({ hasText: "Order rows" }).click();
+  check((await page.getByTestId("inspector-title").textContent()) === "Flow", "inspector: a clicked flow label selects the flow alone");
+  await shot(page, "02e-inspector-flow");
+  await page.keyboard.press("Control+z");
+  await page.keyboard.press("Escape");
+  await named(dark, "Orders DB").click();
+  await shot(dark, "02f-inspector-store-dark");
+
+  // The second diagram: a line boundary and bent flows.
+  await page.getByTestId("diagram-tab").filter({ hasText: "Imported from Threat Dragon" }).click();
+  await page.waitForTimeout(300);
+  check((await page.getByTestId("node").count()) === 4, "second diagram: 4 shapes");
+  check((await page.locator(".boundary-line__path").count()) === 1, "second diagram: a line boundary");
+  await shot(page, "02a-second-diagram");
+  await page.getByTestId("diagram-tab").filter({ hasText: "Main diagram" }).click();
+  await page.waitForTimeout(300);
+
+  // The File menu, and an export that lists what the format could not carry.
+  await page.getByTestId("file-menu").click();
+  await shot(page, "02b-file-menu");
+  await page.getByTestId("export-threat_dragon").click();
+  await page.getByTestId("notice").waitFor();
+  check((await page.getByTestId("notice").locator("li").count()) === 2, "export: the notice lists the warnings");
+  await shot(page, "02c-export-notice");
+  await page.getByTestId("notice").getByRole("button", { name: "Dismiss" }).click();
   check((await page.getByTestId("edge").count()) === 5, "sample: 5 flows drawn as edges");
   check((await page.getByTestId("edge-label").count()) === 5, "sample: 5 flow names");
 
   // Drag the customer into the VPC: one translate and one reparent with the same key.
+  const before = (await sent(page)).length;
   const customer = await named(page, "Customer").boundingBox();
   await drag(page, center(customer), { x: customer.x + 420, y: customer.y + 260 }, 16);
-  let ops = await sent(page);
+  let ops = (await sent(page)).slice(before);
   check(
     ops.length === 2 && ops[0].op === "translate" && ops[1].op === "reparent" && ops[1].parent === id(1) && ops[0].coalesce && ops[0].coalesce === ops[1].coalesce,
     "drag into a boundary: translate + reparent, one coalesce key",
@@ -159,7 +209,7 @@ try {
   await shot(page, "04-boundary-dragging");
   await page.mouse.up();
   await page.waitForTimeout(150);
-  ops = await sent(page);
+  ops = (await sent(page)).slice(before);
   check(ops.length === 3 && ops[2].op === "translate" && ops[2].ids.length === 1, "boundary drag: one translate of the boundary");
 
   // Undo both steps from the keyboard.
@@ -170,7 +220,7 @@ try {
   await shot(page, "05-after-undo");
 
   // A new model, built from the palette.
-  await page.getByTestId("close-model").click();
+  await closeModel(page);
   await page.getByTestId("new-model").click();
   for (const kind of ["trust_boundary", "process", "external_entity", "data_store", "process"]) {
     await page.getByTestId(`palette-${kind}`).click();
@@ -235,17 +285,64 @@ try {
   console.log(`status: ${await page.getByTestId("status").textContent()}`);
   await shot(page, "10-deleted");
 
-  await dark.getByTestId("close-model").click();
+  await closeModel(dark);
   await dark.getByTestId("new-model").click();
   for (const kind of ["trust_boundary", "process", "data_store"]) await dark.getByTestId(`palette-${kind}`).click();
   await shot(dark, "11-new-model-dark");
 
   // Open… with an import: the notice lists what was left out.
-  await dark.getByTestId("close-model").click();
+  await closeModel(dark);
   await dark.getByTestId("open-model").click();
   await dark.getByTestId("notice").waitFor();
   check((await dark.getByTestId("notice").locator("li").count()) === 2, "import: the notice lists the warnings");
   await shot(dark, "12-import-notice-dark");
+
+  // Editing on the sample: box-select, the context menu, align, duplicate.
+  await closeModel(page);
+  await page.getByTestId("recent-file").first().click();
+  await named(page, "Card processor").waitFor();
+  await page.waitForTimeout(300);
+  const apiBox = await named(page, "Payments API").boundingBox();
+  const cardBox = await named(page, "Card processor").boundingBox();
+  await page.keyboard.down("Shift");
+  await drag(page, { x: Math.min(apiBox.x, cardBox.x) - 15, y: apiBox.y - 15 }, { x: Math.max(apiBox.x + apiBox.width, cardBox.x + cardBox.width) + 15, y: cardBox.y + cardBox.height + 15 });
+  await page.keyboard.up("Shift");
+  await shot(page, "12b-box-selected");
+  check((await page.getByTestId("inspector-title").textContent()) === "3 elements", "Shift+drag: box-selects two shapes and the flow between them");
+  const card = center(await named(page, "Card processor").boundingBox());
+  await page.mouse.click(card.x, card.y, { button: "right" });
+  await page.getByTestId("context-menu").waitFor();
+  await shot(page, "13-context-menu");
+  const beforeAlign = (await sent(page)).length;
+  await page.getByTestId("menu-align-center").click();
+  await page.waitForTimeout(150);
+  let added = (await sent(page)).slice(beforeAlign);
+  check(added.length === 1 && added[0].op === "put" && added[0].records.every((r) => r.type === "layout"), "align: one put of layouts");
+  await page.keyboard.press("Control+d");
+  await page.waitForTimeout(150);
+  check((await named(page, "Payments API copy").count()) === 1, "Ctrl+D: a copy of each selected shape");
+  await shot(page, "14-aligned-and-duplicated");
+
+  // Find, the cheat sheet, the automatic layout.
+  await page.keyboard.press("Escape");
+  await page.keyboard.press("Control+f");
+  await page.getByTestId("find-input").fill("or");
+  await shot(page, "15-find");
+  await page.keyboard.press("Enter");
+  await page.keyboard.press("?");
+  await page.getByTestId("cheat-sheet").waitFor();
+  await shot(page, "16-cheat-sheet");
+  await page.keyboard.press("Escape");
+  const beforeLayout = (await sent(page)).length;
+  await page.getByTestId("auto-layout").click();
+  await page.waitForTimeout(800);
+  added = (await sent(page)).slice(beforeLayout);
+  if (added.length !== 1) console.log(JSON.stringify(added).slice(0, 400), await page.getByTestId("status").textContent(), await page.getByTestId("error").count());
+  check(added.length === 1 && added[0].op === "put" && added[0].records.every((r) => r.type === "layout"), "auto layout: one put of layouts");
+  await shot(page, "17-auto-layout");
+  await dark.keyboard.press("?");
+  await dark.getByTestId("cheat-sheet").waitFor();
+  await shot(dark, "18-cheat-sheet-dark");
 } catch (e) {
   problems.push(`script: ${e.stack ?? e}`);
 } finally {

@@ -63,10 +63,21 @@ describe("start screen", () => {
       recent_files: () => RECENT,
     });
     render(<App />);
-    fireEvent.click(await screen.findByTestId("close-model"));
+    fireEvent.click(await screen.findByTestId("file-menu"));
+    fireEvent.click(screen.getByTestId("close-model"));
     expect(await screen.findAllByTestId("recent-file")).toHaveLength(2);
     expect(backend.of("close_model")).toHaveLength(1);
     expect(screen.queryByTestId("model-name")).toBeNull();
+  });
+
+  it("says which other tools' files Open / Import… reads", async () => {
+    fakeBackend({ current_model: () => null, recent_files: () => [] });
+    render(<App />);
+    expect((await screen.findByTestId("open-model")).textContent).toBe("Open / Import…");
+    const formats = screen.getByTestId("import-formats").textContent ?? "";
+    for (const tool of ["Threat Dragon", "Microsoft Threat Modeling Tool", "Threagile", "Threat Composer", "OTM", "ADTool"]) {
+      expect(formats).toContain(tool);
+    }
   });
 
   it("stays on the start screen when the Open dialog is cancelled", async () => {
@@ -120,7 +131,8 @@ describe("start screen", () => {
       save_as_dialog: () => ({ ...snapshot(emptyDocument("Payments")), path: "/tmp/copy.rampart" }),
     });
     render(<App />);
-    fireEvent.click(await screen.findByTestId("save-as"));
+    fireEvent.click(await screen.findByTestId("file-menu"));
+    fireEvent.click(screen.getByTestId("save-as"));
     await waitFor(() => expect(screen.getByTestId("model-path").textContent).toBe("/tmp/copy.rampart"));
   });
 

@@ -2,7 +2,11 @@ import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 
 import "@xyflow/react/dist/style.css";
-import "./styles.css";
+import "./styles/base.css";
+import "./styles/start.css";
+import "./styles/editor.css";
+import "./styles/canvas.css";
+import "./styles/overlays.css";
 import { App } from "./App";
 
 const root = document.getElementById("root");

@@ -6,9 +6,11 @@
 import { invoke } from "@tauri-apps/api/core";
 
 import type { Applied } from "./bindings/Applied";
+import type { ExportRequest } from "./bindings/ExportRequest";
 import type { Opened } from "./bindings/Opened";
 import type { Operation } from "./bindings/Operation";
 import type { RecentFile } from "./bindings/RecentFile";
+import type { Saved } from "./bindings/Saved";
 import type { Snapshot } from "./bindings/Snapshot";
 
 /** The recent-files list, newest first. */
@@ -43,6 +45,14 @@ export function openRecent(path: string): Promise<Snapshot> {
 /** Save a copy under a name picked in the native dialog; null when cancelled. */
 export function saveAsDialog(): Promise<Snapshot | null> {
   return invoke<Snapshot | null>("save_as_dialog");
+}
+
+/**
+ * Export the model (or one diagram or attack tree of it) to a file picked in the native
+ * dialog; null when cancelled. `warnings` says what the format could not carry.
+ */
+export function exportDialog(request: ExportRequest): Promise<Saved | null> {
+  return invoke<Saved | null>("export_dialog", { request });
 }
 
 export function closeModel(): Promise<void> {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import type { Element } from "../api/bindings/Element";
-import { DIAGRAM, documentWith, layout, shape } from "../test/fixtures";
+import { DIAGRAM, documentWith, flow, layout, shape } from "../test/fixtures";
 import { deriveEdges, deriveNodes } from "./Canvas";
 import type { ShapeNode } from "./nodes";
 
@@ -13,23 +13,7 @@ const F = "0f000000-0000-4000-8000-00000000000f";
 const G = "0e000000-0000-4000-8000-00000000000e";
 
 function flowElement(id: string, source: string, target: string, bidirectional = false): Element {
-  return {
-    ...shape(id, "process", id),
-    name: `flow ${id.slice(0, 2)}`,
-    properties: {
-      kind: "data_flow",
-      source,
-      target,
-      bidirectional,
-      protocol: "",
-      encrypted_in_transit: null,
-      authenticated: null,
-      integrity_protected: null,
-      over_public_network: null,
-      data_classification: null,
-      carries_credentials: null,
-    },
-  };
+  return flow(id, source, target, `flow ${id.slice(0, 2)}`, bidirectional);
 }
 
 const doc = () => {
@@ -87,6 +71,15 @@ describe("deriveEdges", () => {
     expect(f.data!.bend).not.toBe(0);
     expect(f.data!.bend).toBe(g.data!.bend);
     expect(f.domAttributes).toMatchObject({ "data-testid": "edge" });
+  });
+
+  it("gives a flow with bend points its points, to be drawn as a polyline through them", () => {
+    const d = doc();
+    const bends = [{ x: 50, y: 300 }, { x: 450, y: 300 }];
+    d.layouts[G] = { id: G, x: 0, y: 0, width: 0, height: 0, points: bends };
+    const edges = deriveEdges(d, DIAGRAM, new Set(), new Set([P, Q]), false);
+    expect(edges.find((e) => e.id === G)!.data!.bends).toEqual(bends);
+    expect(edges.find((e) => e.id === F)!.data!.bends).toEqual([]);
   });
 
   it("leaves out flows whose ends are not on the canvas", () => {

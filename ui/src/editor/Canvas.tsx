@@ -2,7 +2,7 @@
 // is dragged or resized, React Flow's positions are held in a local overlay that is dropped
 // once the engine's patch has arrived (or the engine refused the change).
 
-import { useCallback, useMemo, useRef, useState, type MouseEvent as ReactMouseEvent } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState, type MouseEvent as ReactMouseEvent } from "react";
 import {
   Background,
   BackgroundVariant,
@@ -16,17 +16,25 @@ import {
   type FinalConnectionState,
   type NodeChange,
   type OnNodeDrag,
+  useKeyPress,
+  useReactFlow,
 } from "@xyflow/react";
 
 import type { Document } from "../api/bindings/Document";
 import type { Element } from "../api/bindings/Element";
-import { apply } from "../state/actions";
+import type { Layout } from "../api/bindings/Layout";
+import type { Point } from "../api/bindings/Point";
+import { MenuList } from "../components/Menu";
+import { apply, applySteps } from "../state/actions";
 import { useModel } from "../state/model";
 import { useUi, type SelectChange } from "../state/ui";
+import type { Annotations } from "./badges";
 import { connect } from "./commands";
-import { isShapeKind, newId } from "./elements";
-import { FlowEdge, type FlowEdgeType } from "./FlowEdge";
-import { GRID, type Rect } from "./geometry";
+import { contextMenuEntries } from "./contextMenu";
+import { isLine, isShapeKind } from "./elements";
+import { edgeTypes, type FlowEdgeType } from "./FlowEdge";
+import { center, GRID, type Rect } from "./geometry";
+import type { ViewCommands } from "./keymap";
 import { moveOps } from "./moves";
 import { CanvasActionsContext, nodeTypes, type CanvasActions, type ShapeNode } from "./nodes";
 import { usePrefersDark } from "./usePrefersDark";
@@ -41,8 +49,6 @@ interface OverlayEntry {
 }
 
 type Overlay = { [id: string]: OverlayEntry };
-
-const edgeTypes = { flow: FlowEdge };
 
 /** How far an element is shown away from its layout because a boundary holding it is being dragged. */
 function carriedBy(doc: Document, overlay: Overlay, element: Element): { dx: number; dy: number } | null {
@@ -69,12 +75,43 @@ function shownRect(doc: Document, overlay: Overlay, element: Element): Rect | nu
   return layout;
 }
 
+/** How the view fits a diagram: on opening it, and on "Fit". */
+export const FIT_VIEW = { padding: 0.1, maxZoom: 1 };
+
+/** The point at the middle of an element: a shape's centre, a flow's midpoint. */
+function middleOf(doc: Document, id: string): { x: number; y: number } | null {
+  const e = doc.elements[id];
+  const layout = doc.layouts[id];
+  if (e?.properties.kind === "data_flow") {
+    const s = e.properties.source ? doc.layouts[e.properties.source] : undefined;
+    const t = e.properties.target ? doc.layouts[e.properties.target] : undefined;
+    if (!s || !t) return null;
+    const a = center(s);
+    const b = center(t);
+    return { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 };
+  }
+  return layout ? center(layout) : null;
+}
+
+const relativeLines = new WeakMap<Layout, Point[]>();
+
+/** A line boundary's course relative to its layout's corner, the same array while the layout is. */
+function relativeLine(layout: Layout & { points: Point[] }): Point[] {
+  let line = relativeLines.get(layout);
+  if (!line) {
+    line = layout.points.map((p) => ({ x: p.x - layout.x, y: p.y - layout.y }));
+    relativeLines.set(layout, line);
+  }
+  return line;
+}
+
 export function deriveNodes(
   doc: Document,
   diagram: string,
   selection: ReadonlySet<string>,
   overlay: Overlay,
   cache: Map<string, ShapeNode>,
+  annotations?: Annotations,
 ): ShapeNode[] {
   const elements = Object.values(doc.elements).filter((e) => e.diagram === diagram && isShapeKind(e.properties.kind));
   // Bigger boundaries further back, so that a nested one stays reachable; all behind flows and shapes.
@@ -89,12 +126,18 @@ export function deriveNodes(
     const rect = shownRect(doc, overlay, element);
     const kind = element.properties.kind;
     if (!rect || !isShapeKind(kind)) continue;
+    const layout = doc.layouts[element.id];
+    const line = isLine(layout) ? relativeLine(layout) : undefined;
+    const type = line ? "boundary_line" : kind;
     const selected = selection.has(element.id);
     const zIndex = depth.get(element.id) ?? 0;
+    const annotation = annotations?.get(element.id);
     const previous = cache.get(element.id);
     if (
       previous &&
       previous.data.element === element &&
+      previous.data.line === line &&
+      previous.data.annotation === annotation &&
       previous.selected === selected &&
       previous.zIndex === zIndex &&
       previous.position.x === rect.x &&
@@ -107,15 +150,15 @@ export function deriveNodes(
     }
     const node: ShapeNode = {
       id: element.id,
-      type: kind,
+      type,
       position: { x: rect.x, y: rect.y },
       width: rect.width,
       height: rect.height,
       measured: { width: rect.width, height: rect.height },
-      data: { element },
+      data: { element, ...(line && { line }), ...(annotation && { annotation }) },
       selected,
       zIndex,
-      className: `node--${kind}`,
+      className: `node--${type}`,
     };
     nodes.push(node);
   }
@@ -124,7 +167,14 @@ export function deriveNodes(
   return nodes;
 }
 
-export function deriveEdges(doc: Document, diagram: string, selection: ReadonlySet<string>, nodeIds: ReadonlySet<string>, dark: boolean): FlowEdgeType[] {
+export function deriveEdges(
+  doc: Document,
+  diagram: string,
+  selection: ReadonlySet<string>,
+  nodeIds: ReadonlySet<string>,
+  dark: boolean,
+  annotations?: Annotations,
+): FlowEdgeType[] {
   const flows: { element: Element; source: string; target: string }[] = [];
   for (const element of Object.values(doc.elements)) {
     const p = element.properties;
@@ -145,6 +195,7 @@ export function deriveEdges(doc: Document, diagram: string, selection: ReadonlyS
     const index = group.indexOf(element.id);
     const spread = (index - (group.length - 1) / 2) * 50;
     const bend = source < target ? spread : -spread;
+    const bends = doc.layouts[element.id]?.points ?? [];
     const selected = selection.has(element.id);
     const marker = { type: MarkerType.ArrowClosed, width: 18, height: 18, color: selected ? accent : normal };
     const bidirectional = element.properties.kind === "data_flow" && element.properties.bidirectional;
@@ -157,28 +208,45 @@ export function deriveEdges(doc: Document, diagram: string, selection: ReadonlyS
       markerEnd: marker,
       ...(bidirectional ? { markerStart: marker } : {}),
       // Names of flows sharing a pair of shapes sit nearer their sources, so they do not overlap.
-      data: { element, bend, labelAt: group.length > 1 ? 0.4 : 0.5 },
+      data: { element, bend, bends, labelAt: group.length > 1 ? 0.4 : 0.5, annotation: annotations?.get(element.id) },
       domAttributes: { "data-testid": "edge", "data-kind": "data_flow" } as Record<string, string>,
     };
   });
 }
 
-export function Canvas({ doc, diagram }: { doc: Document; diagram: string }) {
+interface CanvasProps {
+  doc: Document;
+  diagram: string;
+  view: ViewCommands;
+  /** Threat and finding counts to show as badges, by element id (from the engine's analysis). */
+  annotations?: Annotations;
+}
+
+export function Canvas({ doc, diagram, view, annotations }: CanvasProps) {
   const selection = useUi((s) => s.selection);
+  const focus = useUi((s) => s.focus);
+  const fitRequests = useUi((s) => s.fitRequests);
+  const clipboard = useUi((s) => s.clipboard);
+  const flow = useReactFlow();
+  const [menu, setMenu] = useState<{ x: number; y: number } | null>(null);
+  // While Shift is down a drag draws a selection box, also over a boundary's inside.
+  const boxSelecting = useKeyPress("Shift");
   const changeSelection = useUi((s) => s.changeSelection);
   const setSelection = useUi((s) => s.setSelection);
   const setRenaming = useUi((s) => s.setRenaming);
   const dark = usePrefersDark();
   const [overlay, setOverlay] = useState<Overlay>({});
   // Fit an opened diagram into view once; an empty one keeps the plain view, so that the
-  // first shape added does not make the view jump.
-  const [fitOnOpen] = useState(() => Object.values(doc.layouts).length > 0);
+  // first shape added does not make the view jump. An element found by name is centred instead.
+  const [fitOnOpen] = useState(
+    () => Object.values(doc.elements).some((e) => e.diagram === diagram && doc.layouts[e.id]) && !(focus && doc.elements[focus.id]?.diagram === diagram),
+  );
   const cache = useRef(new Map<string, ShapeNode>());
 
   const selected = useMemo(() => new Set(selection), [selection]);
-  const nodes = useMemo(() => deriveNodes(doc, diagram, selected, overlay, cache.current), [doc, diagram, selected, overlay]);
+  const nodes = useMemo(() => deriveNodes(doc, diagram, selected, overlay, cache.current, annotations), [doc, diagram, selected, overlay, annotations]);
   const nodeIds = useMemo(() => new Set(nodes.map((n) => n.id)), [nodes]);
-  const edges = useMemo(() => deriveEdges(doc, diagram, selected, nodeIds, dark), [doc, diagram, selected, nodeIds, dark]);
+  const edges = useMemo(() => deriveEdges(doc, diagram, selected, nodeIds, dark, annotations), [doc, diagram, selected, nodeIds, dark, annotations]);
 
   const drop = useCallback((ids: Iterable<string>) => {
     setOverlay((prev) => {
@@ -245,17 +313,24 @@ export function Canvas({ doc, diagram }: { doc: Document; diagram: string }) {
         drop(ids);
         return;
       }
-      const key = newId();
-      void (async () => {
-        for (const op of ops) if (!(await apply(op, key))) break;
-        drop(ids);
-      })();
+      void applySteps(ops).finally(() => drop(ids));
     },
     [doc, diagram, drop],
   );
 
+  /** Right-click: the menu for what is under the pointer, selected first if it was not. */
+  const openMenu = useCallback(
+    (event: MouseEvent | ReactMouseEvent, id: string | null) => {
+      event.preventDefault();
+      if (id && !useUi.getState().selection.includes(id)) setSelection([id]);
+      setMenu({ x: event.clientX, y: event.clientY });
+    },
+    [setSelection],
+  );
+
   const actions: CanvasActions = useMemo(
     () => ({
+      openMenu,
       resizeEnd: (id, rect) => {
         void (async () => {
           // The whole record is replaced: keep what the layout has besides its rectangle.
@@ -267,8 +342,36 @@ export function Canvas({ doc, diagram }: { doc: Document; diagram: string }) {
         })();
       },
     }),
-    [drop],
+    [drop, openMenu],
   );
+
+  // Bring an element found by name into the middle of the view.
+  useEffect(() => {
+    if (!focus) return;
+    const at = middleOf(useModel.getState().model?.document ?? doc, focus.id);
+    if (at) void flow.setCenter(at.x, at.y, { zoom: Math.max(flow.getZoom(), 0.8), duration: 250 });
+    // Only a new request moves the view, not every change of the document: `doc` is left out.
+  }, [focus, flow]);
+
+  // Runs after React Flow has taken the nodes of the same render, so a new layout is what
+  // fits. Requests made before this diagram was shown are not for it.
+  const fitsDone = useRef(fitRequests);
+  useEffect(() => {
+    if (fitRequests === fitsDone.current) return;
+    fitsDone.current = fitRequests;
+    void flow.fitView({ ...FIT_VIEW, duration: 300 });
+  }, [fitRequests, flow]);
+
+  /** A selection box takes the flows between the shapes it takes, not those leaving them. */
+  const keepFlowsBetweenSelected = useCallback(() => {
+    const { selection } = useUi.getState();
+    const chosen = new Set(selection);
+    const kept = selection.filter((id) => {
+      const p = doc.elements[id]?.properties;
+      return p?.kind !== "data_flow" || (p.source !== null && p.target !== null && chosen.has(p.source) && chosen.has(p.target));
+    });
+    if (kept.length !== selection.length) setSelection(kept);
+  }, [doc, setSelection]);
 
   const onConnect = useCallback((c: Connection) => {
     if (c.source && c.target && c.source !== c.target) void connect(c.source, c.target);
@@ -306,7 +409,17 @@ export function Canvas({ doc, diagram }: { doc: Document; diagram: string }) {
         onConnectEnd={onConnectEnd}
         onNodeDoubleClick={(_, node) => setRenaming(node.id)}
         onEdgeDoubleClick={(_, edge) => setRenaming(edge.id)}
-        onPaneClick={() => setSelection([])}
+        onSelectionEnd={keepFlowsBetweenSelected}
+        onPaneClick={(e) => {
+          if (!e.shiftKey && !e.ctrlKey && !e.metaKey) setSelection([]);
+        }}
+        onNodeContextMenu={(e, node) => openMenu(e, node.id)}
+        onEdgeContextMenu={(e, edge) => openMenu(e, edge.id)}
+        onSelectionContextMenu={(e) => openMenu(e, null)}
+        onPaneContextMenu={(e) => {
+          setSelection([]);
+          openMenu(e, null);
+        }}
         connectionMode={ConnectionMode.Loose}
         deleteKeyCode={null}
         multiSelectionKeyCode={["Meta", "Control", "Shift"]}
@@ -319,8 +432,9 @@ export function Canvas({ doc, diagram }: { doc: Document; diagram: string }) {
         minZoom={0.2}
         maxZoom={3}
         fitView={fitOnOpen}
-        fitViewOptions={{ padding: 0.2, maxZoom: 1 }}
+        fitViewOptions={FIT_VIEW}
         colorMode={dark ? "dark" : "light"}
+        className={boxSelecting ? "is-box-selecting" : undefined}
         proOptions={{ hideAttribution: true }}
       >
         <Background variant={BackgroundVariant.Dots} gap={GRID * 2} size={1} />
@@ -335,6 +449,15 @@ export function Canvas({ doc, diagram }: { doc: Document; diagram: string }) {
           nodeStrokeColor=""
         />
       </ReactFlow>
+      {menu && (
+        <MenuList
+          label="Diagram commands"
+          testId="context-menu"
+          at={menu}
+          entries={contextMenuEntries(doc, diagram, selection, clipboard, view)}
+          onClose={() => setMenu(null)}
+        />
+      )}
     </CanvasActionsContext.Provider>
   );
 }

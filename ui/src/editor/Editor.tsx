@@ -1,77 +1,82 @@
-import { useEffect, useRef } from "react";
-import { ReactFlowProvider } from "@xyflow/react";
+import { useEffect, useMemo, useRef, useState } from "react";
+import { ReactFlowProvider, useReactFlow } from "@xyflow/react";
 
 import type { Snapshot } from "../api/bindings/Snapshot";
-import { redo, undo } from "../state/actions";
 import { useUi } from "../state/ui";
-import { Canvas } from "./Canvas";
-import { deleteSelection, renameSelection } from "./commands";
-import { firstDiagramId } from "./elements";
+import { Canvas, FIT_VIEW } from "./Canvas";
+import { CheatSheet } from "./CheatSheet";
+import { DiagramTabs } from "./DiagramTabs";
+import { autoLayout } from "./editing";
+import { shownDiagram } from "./elements";
+import { FindBar } from "./FindBar";
+import { Inspector } from "./Inspector";
+import { editorShortcuts, KEYS, keyLabel, runShortcut, type ViewCommands } from "./keymap";
 import { Palette } from "./Palette";
 import { Toolbar } from "./Toolbar";
-
-/** True when a key press belongs to a text field rather than to the editor. */
-function typing(target: EventTarget | null): boolean {
-  if (!(target instanceof HTMLElement)) return false;
-  return target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName);
-}
-
-/** Keyboard shortcuts of the editor. */
-export function onEditorKey(e: KeyboardEvent): void {
-  if (e.defaultPrevented || typing(e.target)) return;
-  const mod = e.ctrlKey || e.metaKey;
-  const key = e.key.toLowerCase();
-  if (mod && !e.altKey && key === "z") {
-    e.preventDefault();
-    void (e.shiftKey ? redo() : undo());
-  } else if (mod && !e.altKey && !e.shiftKey && key === "y") {
-    e.preventDefault();
-    void redo();
-  } else if (!mod && (e.key === "Delete" || e.key === "Backspace")) {
-    e.preventDefault();
-    void deleteSelection();
-  } else if (!mod && (e.key === "F2" || e.key === "Enter")) {
-    // Enter on a focused button presses the button instead.
-    if (e.key === "Enter" && e.target instanceof HTMLElement && e.target.closest("button, a, [role=button]")) return;
-    if (renameSelection()) e.preventDefault();
-  } else if (e.key === "Escape") {
-    useUi.getState().setSelection([]);
-  }
-}
+import { useClipboardEvents } from "./useClipboardEvents";
 
 export function Editor({ model }: { model: Snapshot }) {
-  const canvasRef = useRef<HTMLDivElement>(null);
-  const status = useUi((s) => s.status);
-  const diagram = firstDiagramId(model.document);
-
-  useEffect(() => {
-    window.addEventListener("keydown", onEditorKey);
-    return () => window.removeEventListener("keydown", onEditorKey);
-  }, []);
-
   return (
     <ReactFlowProvider>
-      <div className="editor">
-        <Toolbar model={model} />
-        <div className="editor__body">
-          <Palette canvasRef={canvasRef} />
+      <EditorFrame model={model} />
+    </ReactFlowProvider>
+  );
+}
+
+function EditorFrame({ model }: { model: Snapshot }) {
+  const canvasRef = useRef<HTMLDivElement>(null);
+  const status = useUi((s) => s.status);
+  const picked = useUi((s) => s.diagram);
+  const diagram = shownDiagram(model.document, picked);
+  const flow = useReactFlow();
+  const [finding, setFinding] = useState(false);
+  const [showingKeys, setShowingKeys] = useState(false);
+
+  const view: ViewCommands = useMemo(
+    () => ({
+      fitView: () => void flow.fitView({ ...FIT_VIEW, duration: 200 }),
+      find: () => setFinding(true),
+      showShortcuts: () => setShowingKeys(true),
+      autoLayout: () => void autoLayout().then((laidOut) => laidOut && useUi.getState().requestFit()),
+    }),
+    [flow],
+  );
+  const shortcuts = useMemo(() => editorShortcuts(view), [view]);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => runShortcut(shortcuts, e);
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [shortcuts]);
+  useClipboardEvents();
+
+  return (
+    <div className="editor">
+      <Toolbar model={model} diagram={diagram} view={view} />
+      <div className="editor__body">
+        <Palette canvasRef={canvasRef} />
+        <div className="editor__main">
+          <DiagramTabs doc={model.document} shown={diagram} />
           <main className="editor__canvas" ref={canvasRef} aria-label="Diagram">
             {diagram ? (
-              <Canvas key={`${model.path}#${diagram}`} doc={model.document} diagram={diagram} />
+              <Canvas key={`${model.path}#${diagram}`} doc={model.document} diagram={diagram} view={view} />
             ) : (
-              <div className="empty-note">This model has no diagram.</div>
+              <div className="empty-note">This model has no diagram. Add one with + above.</div>
             )}
+            {finding && <FindBar doc={model.document} diagram={diagram} onClose={() => setFinding(false)} />}
           </main>
         </div>
-        <footer className="statusbar">
-          <span data-testid="status" role="status">
-            {status}
-          </span>
-          <span className="statusbar__hint">
-            Double-click or F2 to rename · Delete to remove · Scroll to zoom · Drag the background to pan
-          </span>
-        </footer>
+        <Inspector doc={model.document} diagram={diagram} />
       </div>
-    </ReactFlowProvider>
+      <footer className="statusbar">
+        <span data-testid="status" role="status">
+          {status}
+        </span>
+        <span className="statusbar__hint">
+          Double-click to rename · Right-click for commands · Shift+drag to select · {keyLabel(KEYS.shortcuts)} for all shortcuts
+        </span>
+      </footer>
+      {showingKeys && <CheatSheet shortcuts={shortcuts} onClose={() => setShowingKeys(false)} />}
+    </div>
   );
 }

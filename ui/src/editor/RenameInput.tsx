@@ -1,16 +1,24 @@
 import { useEffect, useRef } from "react";
 
+import type { RecordKey } from "../api/bindings/RecordKey";
 import { apply } from "../state/actions";
-import { useUi } from "../state/ui";
+
+interface RenameInputProps {
+  /** The record renamed: an element, a diagram. */
+  recordKey: RecordKey;
+  name: string;
+  className?: string;
+  /** Called once, when the field closes (committed or cancelled). */
+  onDone: () => void;
+}
 
 /**
  * The in-place name editor. Enter or leaving the field sends one `rename`; Escape cancels.
  * An unchanged name sends nothing.
  */
-export function RenameInput({ id, name, className }: { id: string; name: string; className?: string }) {
+export function RenameInput({ recordKey, name, className, onDone }: RenameInputProps) {
   const ref = useRef<HTMLInputElement>(null);
   const done = useRef(false);
-  const setRenaming = useUi((s) => s.setRenaming);
 
   useEffect(() => {
     const input = ref.current;
@@ -23,9 +31,9 @@ export function RenameInput({ id, name, className }: { id: string; name: string;
     if (done.current) return;
     done.current = true;
     const value = ref.current?.value ?? name;
-    setRenaming(null);
+    onDone();
     if (commit && value !== name) {
-      void apply({ op: "rename", key: { kind: "element", id }, name: value });
+      void apply({ op: "rename", key: recordKey, name: value });
     }
   };
 

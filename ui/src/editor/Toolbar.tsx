@@ -1,11 +1,11 @@
 import type { Snapshot } from "../api/bindings/Snapshot";
-import { closeModel, redo, saveAs, undo } from "../state/actions";
+import { redo, undo } from "../state/actions";
 import { useUi } from "../state/ui";
 import { connectablePair, connectSelected } from "./commands";
+import { FileMenu } from "./FileMenu";
+import { KEYS, keyLabel, MAC, type ViewCommands } from "./keymap";
 
-const MAC = typeof navigator !== "undefined" && /Mac|iPhone|iPad/.test(navigator.platform);
-
-export function Toolbar({ model }: { model: Snapshot }) {
+export function Toolbar({ model, diagram, view }: { model: Snapshot; diagram: string | null; view: ViewCommands }) {
   const selection = useUi((s) => s.selection);
   const { history, document, path } = model;
   const pair = connectablePair(document, selection);
@@ -25,6 +25,8 @@ export function Toolbar({ model }: { model: Snapshot }) {
         </div>
       </div>
       <div className="toolbar__actions" role="toolbar" aria-label="Model">
+        <FileMenu doc={document} diagram={diagram} />
+        <span className="toolbar__separator" aria-hidden="true" />
         <div className="button-group">
           <button
             type="button"
@@ -64,12 +66,29 @@ export function Toolbar({ model }: { model: Snapshot }) {
         >
           Connect
         </button>
-        <span className="toolbar__separator" aria-hidden="true" />
-        <button type="button" className="button" data-testid="save-as" onClick={() => void saveAs()}>
-          Save as…
+        <button
+          type="button"
+          className="button"
+          data-testid="auto-layout"
+          disabled={!diagram}
+          title={`Lay the diagram out automatically, boundaries and all (${keyLabel(KEYS.autoLayout)}); undo puts it back`}
+          onClick={view.autoLayout}
+        >
+          Auto layout
         </button>
-        <button type="button" className="button" data-testid="close-model" onClick={() => void closeModel()}>
-          Close
+        <span className="toolbar__separator" aria-hidden="true" />
+        <button type="button" className="button" data-testid="find-button" title={`Find an element by name (${keyLabel(KEYS.find)})`} onClick={view.find}>
+          Find
+        </button>
+        <button
+          type="button"
+          className="button button--icon-only"
+          data-testid="shortcuts-button"
+          aria-label="Keyboard shortcuts"
+          title={`Keyboard shortcuts (${keyLabel(KEYS.shortcuts)})`}
+          onClick={view.showShortcuts}
+        >
+          ?
         </button>
       </div>
     </header>

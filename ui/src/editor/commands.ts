@@ -3,24 +3,27 @@
 // engine's patch comes back.
 
 import type { Document } from "../api/bindings/Document";
+import type { Element } from "../api/bindings/Element";
 import { apply } from "../state/actions";
 import { useModel } from "../state/model";
 import { useUi } from "../state/ui";
-import { addFlowOp, addShapeOp, firstDiagramId, newId, type ShapeKind } from "./elements";
+import { addDiagramOp, addFlowOp, addShapeOp, isLine, shownDiagram, type ShapeKind } from "./elements";
+import { newId } from "../state/ids";
 import { innermost, type Point, type Rect } from "./geometry";
 
+/** The open model's document and the diagram the editor shows, if any. */
 export function openDiagram(): { doc: Document; diagram: string } | null {
   const doc = useModel.getState().model?.document;
   if (!doc) return null;
-  const diagram = firstDiagramId(doc);
+  const diagram = shownDiagram(doc, useUi.getState().diagram);
   return diagram ? { doc, diagram } : null;
 }
 
-/** The trust boundaries of `diagram` with their rectangles. */
+/** The trust boundaries of `diagram` that are regions, with their rectangles (`rects` overriding layouts). */
 export function boundaryRects(doc: Document, diagram: string, rects?: Map<string, Rect>): { id: string; rect: Rect }[] {
   const out: { id: string; rect: Rect }[] = [];
   for (const e of Object.values(doc.elements)) {
-    if (e.diagram !== diagram || e.properties.kind !== "trust_boundary") continue;
+    if (e.diagram !== diagram || e.properties.kind !== "trust_boundary" || isLine(doc.layouts[e.id])) continue;
     const rect = rects?.get(e.id) ?? doc.layouts[e.id];
     if (rect) out.push({ id: e.id, rect });
   }
@@ -87,6 +90,13 @@ export async function deleteSelection(): Promise<void> {
   if (ok) useUi.getState().setSelection([]);
 }
 
+/** Select every element of the diagram on screen. */
+export function selectAll(): void {
+  const open = openDiagram();
+  if (!open) return;
+  useUi.getState().setSelection(Object.values(open.doc.elements).filter((e) => e.diagram === open.diagram).map((e) => e.id));
+}
+
 /** Start renaming the most recently selected element. */
 export function renameSelection(): boolean {
   const open = openDiagram();
@@ -95,4 +105,38 @@ export function renameSelection(): boolean {
   if (!id) return false;
   setRenaming(id);
   return true;
+}
+
+/** Add an empty diagram and show it. */
+export async function addDiagram(): Promise<void> {
+  const id = newId();
+  const ok = await apply(() => {
+    const doc = useModel.getState().model?.document;
+    return doc ? addDiagramOp(doc, id) : null;
+  });
+  if (ok) useUi.getState().showDiagram(id);
+}
+
+/** Delete a diagram with everything drawn on it (one operation). */
+export async function deleteDiagram(id: string): Promise<void> {
+  await apply({ op: "delete", keys: [{ kind: "diagram", id }] });
+}
+
+/**
+ * One `put` of the elements `ids` as `change` makes them, read from the mirror when the
+ * request is sent; elements it leaves as they are stay out of the put. Edits sent with the
+ * same `coalesce` key make one undo step (a typing burst in a field).
+ */
+export async function editElements(ids: string[], change: (element: Element) => Element, coalesce: string | null = null): Promise<boolean> {
+  return apply(() => {
+    const doc = useModel.getState().model?.document;
+    if (!doc) return null;
+    const records = ids.flatMap((id) => {
+      const element = doc.elements[id];
+      if (!element) return [];
+      const changed = change(element);
+      return JSON.stringify(changed) === JSON.stringify(element) ? [] : [{ type: "element" as const, value: changed }];
+    });
+    return records.length > 0 ? { op: "put", records } : null;
+  }, coalesce);
 }

@@ -1,23 +1,20 @@
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 
+import { newId } from "../state/ids";
 import { DIAGRAM, documentWith, layout, shape } from "../test/fixtures";
-import { addFlowOp, defaultName, firstDiagramId, newId } from "./elements";
+import { addFlowOp, defaultName, shownDiagram } from "./elements";
 
-const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
-
-afterEach(() => {
-  vi.unstubAllGlobals();
-});
+const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 describe("new elements", () => {
-  it("get random v4 ids, with or without crypto.randomUUID", () => {
-    expect(newId()).toMatch(UUID_V4);
-    const real = globalThis.crypto;
-    vi.stubGlobal("crypto", { getRandomValues: <T extends ArrayBufferView>(a: T) => real.getRandomValues(a as never) as T });
-    const a = newId();
-    const b = newId();
-    expect(a).toMatch(UUID_V4);
-    expect(a).not.toBe(b);
+  it("get v7 ids that sort in the order they were made", () => {
+    const a = newId(1_750_000_000_000);
+    const b = newId(1_750_000_000_001);
+    expect(a).toMatch(UUID_V7);
+    expect(b).toMatch(UUID_V7);
+    expect(a < b).toBe(true);
+    expect(a.slice(0, 13)).toBe("01977420-dc00");
+    expect(newId()).not.toBe(newId());
   });
 
   it("get the first unused '<Kind> N' name of their diagram", () => {
@@ -41,11 +38,13 @@ describe("new elements", () => {
     });
   });
 
-  it("the editor shows the first diagram by id", () => {
+  it("the editor shows the picked diagram while it exists, else the first by id", () => {
     const doc = documentWith([]);
-    doc.diagrams["ffffffff-0000-4000-8000-000000000000"] = { id: "ffffffff-0000-4000-8000-000000000000", name: "Later" };
-    doc.diagrams["00000000-0000-4000-8000-000000000000"] = { id: "00000000-0000-4000-8000-000000000000", name: "First" };
-    expect(firstDiagramId(doc)).toBe("00000000-0000-4000-8000-000000000000");
-    expect(firstDiagramId({ ...doc, diagrams: {} })).toBeNull();
+    const later = "ffffffff-0000-4000-8000-000000000000";
+    doc.diagrams[later] = { id: later, name: "Later" };
+    expect(shownDiagram(doc, null)).toBe(DIAGRAM);
+    expect(shownDiagram(doc, later)).toBe(later);
+    expect(shownDiagram(doc, "gone")).toBe(DIAGRAM);
+    expect(shownDiagram({ ...doc, diagrams: {} }, later)).toBeNull();
   });
 });

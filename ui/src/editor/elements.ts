@@ -7,6 +7,8 @@ import type { ElementKind } from "../api/bindings/ElementKind";
 import type { ElementProperties } from "../api/bindings/ElementProperties";
 import type { Layout } from "../api/bindings/Layout";
 import type { Operation } from "../api/bindings/Operation";
+import type { Point } from "../api/bindings/Point";
+import { newId } from "../state/ids";
 
 /** The kinds drawn as shapes (everything but flows). */
 export type ShapeKind = Exclude<ElementKind, "data_flow">;
@@ -32,20 +34,42 @@ export function isShapeKind(kind: string): kind is ShapeKind {
   return (SHAPE_KINDS as string[]).includes(kind);
 }
 
-/** The first diagram by id order, the one the editor shows. */
-export function firstDiagramId(doc: Document): string | null {
-  const ids = Object.keys(doc.diagrams).sort();
-  return ids[0] ?? null;
+/**
+ * Whether a trust boundary is drawn as a line through its layout's points (as Threat Dragon
+ * and Microsoft's tool draw them) rather than as a region. A line contains nothing.
+ */
+export function isLine(layout: Layout | undefined): layout is Layout & { points: Point[] } {
+  return (layout?.points?.length ?? 0) >= 2;
+}
+
+/** The diagrams of the model in tab order: by id, which is the order they were made in. */
+export function diagramIds(doc: Document): string[] {
+  return Object.keys(doc.diagrams).sort();
+}
+
+/** The diagram the editor shows: the one picked while it exists, else the first. */
+export function shownDiagram(doc: Document, picked: string | null): string | null {
+  return picked && doc.diagrams[picked] ? picked : (diagramIds(doc)[0] ?? null);
+}
+
+/** "<label> N": the first such name not in `taken`, N counting from `from`. */
+function firstFreeName(label: string, taken: ReadonlySet<string>, from: number): string {
+  let n = from;
+  while (taken.has(`${label} ${n}`)) n += 1;
+  return `${label} ${n}`;
 }
 
 /** "Process 3": the first "<Kind> N" name not used yet in the diagram, N counting from the number of such elements. */
 export function defaultName(doc: Document, diagram: string, kind: ElementKind): string {
-  const label = KIND_LABELS[kind];
   const same = Object.values(doc.elements).filter((e) => e.diagram === diagram && e.properties.kind === kind);
-  const taken = new Set(same.map((e) => e.name));
-  let n = same.length + 1;
-  while (taken.has(`${label} ${n}`)) n += 1;
-  return `${label} ${n}`;
+  return firstFreeName(KIND_LABELS[kind], new Set(same.map((e) => e.name)), same.length + 1);
+}
+
+/** One `put` of a new, empty diagram named "Diagram N". */
+export function addDiagramOp(doc: Document, id: string = newId()): Operation {
+  const names = Object.values(doc.diagrams).map((d) => d.name);
+  const name = firstFreeName("Diagram", new Set(names), names.length + 1);
+  return { op: "put", records: [{ type: "diagram", value: { id, name } }] };
 }
 
 /** Properties of a new element of `kind`: every optional fact unknown. */
@@ -94,17 +118,6 @@ function baseElement(id: string, diagram: string, name: string, parent: string |
     parent,
     properties,
   };
-}
-
-/** A new random (v4) UUID. */
-export function newId(): string {
-  if (typeof crypto.randomUUID === "function") return crypto.randomUUID();
-  // randomUUID exists only in secure contexts; a webview scheme might not count as one.
-  const b = crypto.getRandomValues(new Uint8Array(16));
-  b[6] = (b[6]! & 0x0f) | 0x40;
-  b[8] = (b[8]! & 0x3f) | 0x80;
-  const hex = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
 /** One `put` with a new shape and its layout. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { flowPath, freeSpot, innermost, intersects, outlinePoint } from "./geometry";
+import { bentFlowPath, flowPath, freeSpot, innermost, intersects, outlinePoint, polylinePath } from "./geometry";
 
 describe("innermost", () => {
   const outer = { id: "outer", rect: { x: 0, y: 0, width: 400, height: 400 } };
@@ -51,5 +51,25 @@ describe("flow geometry", () => {
     expect(bent.path.startsWith("M ")).toBe(true);
     expect(bent.path).toContain(" Q ");
     expect(bent.label.y).not.toBe(50);
+  });
+});
+
+describe("bentFlowPath", () => {
+  const box = (x: number, y: number) => ({ rect: { x, y, width: 100, height: 100 }, outline: "rect" as const });
+  it("runs from outline to outline through every bend point, the label mid-way along the middle segment", () => {
+    const { path, label } = bentFlowPath(box(0, 0), box(400, 0), [{ x: 50, y: 300 }, { x: 450, y: 300 }]);
+    // Leaves the source downwards (towards the first bend), enters the target from below.
+    expect(path).toBe("M 50,100 L 50,300 L 450,300 L 450,100");
+    expect(label).toEqual({ x: 250, y: 300 });
+  });
+
+  it("with one bend point puts the label half-way to it", () => {
+    const { path, label } = bentFlowPath(box(0, 0), box(400, 0), [{ x: 250, y: 50 }]);
+    expect(path).toBe("M 100,50 L 250,50 L 400,50");
+    expect(label).toEqual({ x: 175, y: 50 });
+  });
+
+  it("polylinePath writes straight segments", () => {
+    expect(polylinePath([{ x: 0, y: 0 }, { x: 10, y: 5 }])).toBe("M 0,0 L 10,5");
   });
 });

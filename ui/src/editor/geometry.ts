@@ -1,5 +1,5 @@
 // Plain geometry for the canvas: which boundary a point falls in, where a new shape fits,
-// where a flow meets a shape's outline.
+// where a flow meets a shape's outline, the course of a flow through its bend points.
 
 export interface Point {
   x: number;
@@ -116,4 +116,24 @@ export function flowPath(
     path: `M ${s.x},${s.y} Q ${control.x},${control.y} ${t.x},${t.y}`,
     label: { x: w0 * s.x + w1 * control.x + w2 * t.x, y: w0 * s.y + w1 * control.y + w2 * t.y },
   };
+}
+
+/** An SVG path through `points`: straight segments, as the engine's SVG draws them. */
+export function polylinePath(points: Point[]): string {
+  return points.map((p, i) => `${i === 0 ? "M" : "L"} ${p.x},${p.y}`).join(" ");
+}
+
+/**
+ * The path of a flow through its bend points: from the source's outline towards the first
+ * bend, through every bend, to the target's outline from the last. The label sits in the
+ * middle of the middle segment, where the engine's SVG puts it.
+ */
+export function bentFlowPath(from: { rect: Rect; outline: Outline }, to: { rect: Rect; outline: Outline }, bends: Point[]): { path: string; label: Point } {
+  const first = bends[0] ?? center(to.rect);
+  const last = bends[bends.length - 1] ?? center(from.rect);
+  const points = [outlinePoint(from.rect, from.outline, first), ...bends, outlinePoint(to.rect, to.outline, last)];
+  const mid = Math.floor(points.length / 2);
+  const a = points[mid - 1]!;
+  const b = points[mid]!;
+  return { path: polylinePath(points), label: { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 } };
 }

@@ -2,7 +2,7 @@ import { useEffect, useState } from "react";
 
 import * as client from "../api/client";
 import type { RecentFile } from "../api/bindings/RecentFile";
-import { errorMessage, newModel, openModel, openRecent } from "../state/actions";
+import { errorMessage, IMPORT_FORMATS, newModel, openModel, openRecent } from "../state/actions";
 import { useUi } from "../state/ui";
 
 function when(openedAt: RecentFile["opened_at"]): string {
@@ -60,9 +60,12 @@ export function StartScreen() {
             New model
           </button>
           <button type="button" className="button button--large" data-testid="open-model" disabled={busy} onClick={run(openModel)}>
-            Open…
+            Open / Import…
           </button>
         </div>
+        <p className="start__formats" data-testid="import-formats">
+          Opens Rampart models and imports {IMPORT_FORMATS} files.
+        </p>
         <section className="start__recent" aria-labelledby="recent-title">
           <h2 id="recent-title" className="section-title">
             Recent models

@@ -5,8 +5,10 @@
 import * as client from "../api/client";
 import type { Applied } from "../api/bindings/Applied";
 import type { Document } from "../api/bindings/Document";
+import type { ExportRequest } from "../api/bindings/ExportRequest";
 import type { Operation } from "../api/bindings/Operation";
 import type { Snapshot } from "../api/bindings/Snapshot";
+import { newId } from "./ids";
 import { useModel } from "./model";
 import { useUi } from "./ui";
 
@@ -69,6 +71,9 @@ async function show(request: () => Promise<Snapshot | null>, verb: string): Prom
 /** Show the model the window already has open, if any. */
 export const loadCurrent = () => show(client.currentModel, "Opened");
 export const newModel = () => show(client.newModel, "New model");
+/** What "Open / Import…" reads besides Rampart's own files. */
+export const IMPORT_FORMATS = "Threat Dragon, Microsoft Threat Modeling Tool, Threagile, Threat Composer, OTM and ADTool";
+
 /** Open (or import) a model picked in the native dialog, and say what an import left out. */
 export async function openModel(): Promise<void> {
   await attempt(async () => {
@@ -94,6 +99,19 @@ export async function saveAs(): Promise<void> {
     if (!snapshot) return;
     useModel.getState().load(snapshot);
     useUi.getState().setStatus(`Saved as ${snapshot.path}`);
+  });
+}
+
+/** Export through the native save dialog, and say what the format could not carry. */
+export async function exportModel(request: ExportRequest): Promise<void> {
+  await attempt(async () => {
+    const saved = await client.exportDialog(request);
+    if (!saved) return;
+    const ui = useUi.getState();
+    ui.setStatus(`Exported to ${saved.path}`);
+    if (saved.warnings.length > 0) {
+      ui.showNotice({ title: `Exported to ${saved.path}. The format could not carry:`, lines: saved.warnings });
+    }
   });
 }
 
@@ -125,6 +143,17 @@ export async function apply(source: OpSource, coalesce: string | null = null): P
     return answer;
   });
   return !!applied;
+}
+
+/**
+ * Send operations that make one undo step (one coalesce key), e.g. a move and the change of
+ * boundary it causes. Stops at the first one the engine refuses; resolves to whether all
+ * were applied.
+ */
+export async function applySteps(ops: Operation[]): Promise<boolean> {
+  const key = newId();
+  for (const op of ops) if (!(await apply(op, key))) return false;
+  return ops.length > 0;
 }
 
 export async function undo(): Promise<void> {

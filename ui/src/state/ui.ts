@@ -1,7 +1,9 @@
-// UI-only state: what is selected, what is being renamed, the status line and the error
-// banner. None of it is part of the model and none of it is saved.
+// UI-only state: the diagram shown, what is selected, what is being renamed, the status
+// line and the banners. None of it is part of the model and none of it is saved.
 
 import { create } from "zustand";
+
+import type { Payload } from "../editor/clipboard";
 
 export interface SelectChange {
   id: string;
@@ -20,18 +22,33 @@ export interface UiState {
   notice: Notice | null;
   /** The status line, e.g. "Saved · 5 elements". */
   status: string;
+  /** The diagram the user picked; the editor falls back to the first when it is gone. */
+  diagram: string | null;
   /** Selected element ids (nodes and flows), in the order they were selected. */
   selection: string[];
   /** The element whose name is being edited in place. */
   renaming: string | null;
+  /** An element to bring into view (found by name); `n` tells repeated requests apart. */
+  focus: { id: string; n: number } | null;
+  /** Counts requests to fit the diagram into view once the canvas shows the model as it is now. */
+  fitRequests: number;
+  /** The elements last copied in this window; kept when another model is opened, to paste there. */
+  clipboard: Payload | null;
   showError: (message: string) => void;
   dismissError: () => void;
   showNotice: (notice: Notice | null) => void;
   setStatus: (status: string) => void;
+  /** Show another diagram (with nothing selected). */
+  showDiagram: (id: string) => void;
   setSelection: (ids: string[]) => void;
   /** Apply select/deselect changes, keeping the order of selection. */
   changeSelection: (changes: SelectChange[]) => void;
   setRenaming: (id: string | null) => void;
+  setClipboard: (payload: Payload) => void;
+  /** Fit the diagram into view after the canvas has drawn the latest change (a new layout). */
+  requestFit: () => void;
+  /** Show `id`: its diagram, selected, in the middle of the view. */
+  reveal: (id: string, diagram: string) => void;
   /** Back to a blank editor (a model was opened or closed). */
   reset: () => void;
 }
@@ -40,12 +57,17 @@ export const useUi = create<UiState>()((set) => ({
   error: null,
   notice: null,
   status: "",
+  diagram: null,
   selection: [],
   renaming: null,
+  focus: null,
+  fitRequests: 0,
+  clipboard: null,
   showError: (message) => set({ error: message }),
   dismissError: () => set({ error: null }),
   showNotice: (notice) => set({ notice }),
   setStatus: (status) => set({ status }),
+  showDiagram: (id) => set((state) => (state.diagram === id ? state : { diagram: id, selection: [], renaming: null })),
   setSelection: (ids) => set({ selection: ids }),
   changeSelection: (changes) =>
     set((state) => {
@@ -58,5 +80,8 @@ export const useUi = create<UiState>()((set) => ({
       return selection === state.selection ? state : { selection };
     }),
   setRenaming: (id) => set({ renaming: id }),
-  reset: () => set({ selection: [], renaming: null, status: "", notice: null }),
+  setClipboard: (payload) => set({ clipboard: payload }),
+  requestFit: () => set((state) => ({ fitRequests: state.fitRequests + 1 })),
+  reveal: (id, diagram) => set((state) => ({ diagram, selection: [id], renaming: null, focus: { id, n: (state.focus?.n ?? 0) + 1 } })),
+  reset: () => set({ diagram: null, selection: [], renaming: null, focus: null, status: "", notice: null }),
 }));

@@ -83,3 +83,23 @@ export function created(records: ModelRecord[], history: HistoryState): Applied 
     history,
   };
 }
+
+/** A data flow from `source` to `target`, every optional fact unknown. */
+export function flow(id: string, source: string, target: string, name = "Flow", bidirectional = false): Element {
+  return {
+    ...shape(id, "process", name),
+    properties: {
+      kind: "data_flow",
+      source,
+      target,
+      bidirectional,
+      protocol: "",
+      encrypted_in_transit: null,
+      authenticated: null,
+      integrity_protected: null,
+      over_public_network: null,
+      data_classification: null,
+      carries_credentials: null,
+    },
+  };
+}

@@ -1,0 +1,64 @@
+// The File menu: new, open or import, save as, the exports, close.
+
+import type { Document } from "../api/bindings/Document";
+import { MenuButton, separator, type MenuEntry } from "../components/Menu";
+import { closeModel, exportModel, IMPORT_FORMATS, newModel, openModel, saveAs } from "../state/actions";
+
+function quoted(name: string): string {
+  return `“${name.trim() || "unnamed"}”`;
+}
+
+/** The menu's entries for the open model, `diagram` being the one on screen. */
+function fileMenuEntries(doc: Document, diagram: string | null): MenuEntry[] {
+  const tree = Object.keys(doc.attack_trees).sort()[0];
+  const diagramName = diagram ? doc.diagrams[diagram]?.name : undefined;
+  const treeName = tree ? doc.attack_trees[tree]?.name : undefined;
+  return [
+    { kind: "item", label: "New model", testId: "menu-new-model", run: () => void newModel() },
+    { kind: "item", label: "Open / Import…", hint: `Rampart models, or ${IMPORT_FORMATS} files`, testId: "menu-open-model", run: () => void openModel() },
+    { kind: "item", label: "Save as…", testId: "save-as", run: () => void saveAs() },
+    separator,
+    { kind: "heading", label: "Export" },
+    {
+      kind: "item",
+      label: "Diagram as SVG…",
+      hint: diagram ? `The drawing of ${quoted(diagramName ?? "")}` : "The model has no diagram",
+      disabled: !diagram,
+      testId: "export-svg",
+      run: () => void exportModel({ format: "svg", diagram, tree: null }),
+    },
+    {
+      kind: "item",
+      label: "Threat Dragon JSON…",
+      hint: "The diagrams and threats, for OWASP Threat Dragon",
+      testId: "export-threat_dragon",
+      run: () => void exportModel({ format: "threat_dragon", diagram: null, tree: null }),
+    },
+    {
+      kind: "item",
+      label: "Attack tree as ADTool XML…",
+      hint: tree ? `The tree ${quoted(treeName ?? "")}` : "The model has no attack tree",
+      disabled: !tree,
+      testId: "export-adtool",
+      run: () => void exportModel({ format: "adtool", diagram: null, tree: tree ?? null }),
+    },
+    {
+      kind: "item",
+      label: "Rampart JSON…",
+      hint: "The whole model as text, for Git",
+      testId: "export-rampart_json",
+      run: () => void exportModel({ format: "rampart_json", diagram: null, tree: null }),
+    },
+    separator,
+    { kind: "item", label: "Close", testId: "close-model", run: () => void closeModel() },
+  ];
+}
+
+export function FileMenu({ doc, diagram }: { doc: Document; diagram: string | null }) {
+  return (
+    <MenuButton label="File" testId="file-menu" entries={() => fileMenuEntries(doc, diagram)}>
+      File
+      <span className="caret" aria-hidden="true" />
+    </MenuButton>
+  );
+}

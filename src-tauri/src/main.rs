@@ -90,7 +90,7 @@ async fn open_model_dialog(app: AppHandle, state: State<'_, App>) -> CmdResult<O
         .dialog()
         .file()
         .set_title("Open or import a threat model")
-        .add_filter("Threat models", &["rampart", "json"])
+        .add_filter("Threat models", &["rampart", "json", "tm7", "yaml", "yml", "xml"])
         .add_filter("All files", &["*"])
         .blocking_pick_file();
     let Some(path) = picked.and_then(|p| p.into_path().ok()) else { return Ok(None) };

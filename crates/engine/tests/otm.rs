@@ -3,8 +3,10 @@
 //! each mapping and each warning (in JSON and in YAML), an export that validates against
 //! the OTM schema and reads back to the same model, and a bounded fuzz test.
 
+mod fixtures;
+
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use proptest::prelude::*;
@@ -17,31 +19,7 @@ use uuid::Uuid;
 const FIXTURE_DIRS: [&str; 2] = ["../../../shared/fixtures/mtmt-startleft", "../../../shared/fixtures/threat-dragon"];
 const SCHEMA: &str = "../../../shared/fixtures/threat-dragon/td.vue/src/assets/schema/open-threat-model.schema.json";
 
-fn fixture_files() -> Option<Vec<PathBuf>> {
-    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut files = Vec::new();
-    for dir in FIXTURE_DIRS {
-        let dir = here.join(dir);
-        if !dir.exists() {
-            eprintln!("SKIPPED: {} is absent (it lives in ../shared beside the repository)", dir.display());
-            return None;
-        }
-        collect(&dir, &mut files);
-    }
-    files.sort();
-    Some(files)
-}
 
-fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).unwrap().flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            collect(&path, out);
-        } else if path.extension().is_some_and(|e| e == "otm" || e == "json") {
-            out.push(path);
-        }
-    }
-}
 
 fn schema_validator() -> Option<jsonschema::Validator> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(SCHEMA);
@@ -146,7 +124,7 @@ fn expected_zone(json: &Value, element: &Value) -> Option<String> {
 
 #[test]
 fn every_otm_fixture_imports_with_its_counts_names_containment_and_exports_validly() {
-    let Some(files) = fixture_files() else { return };
+    let Some(files) = fixtures::fixture_files(&FIXTURE_DIRS, &["otm", "json"]) else { return };
     let validator = schema_validator();
     let mut checked = Vec::new();
     for path in files {

@@ -1,7 +1,9 @@
 //! Threat Dragon import: faithfulness on every fixture Threat Dragon produced (counts per
 //! kind computed from the source file, names, threats), and on a small model written here.
 
-use std::path::{Path, PathBuf};
+mod fixtures;
+
+use std::path::Path;
 
 use rampart_engine::interop;
 use rampart_engine::model::{ElementKind, StrideCategory, ThreatStatus};
@@ -9,30 +11,7 @@ use serde_json::{json, Value};
 
 const FIXTURE_DIRS: [&str; 2] = ["../../../shared/fixtures/threat-dragon", "../../../shared/fixtures/threat-model-cookbook"];
 
-fn fixture_files() -> Option<Vec<PathBuf>> {
-    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut files = Vec::new();
-    for dir in FIXTURE_DIRS {
-        let dir = here.join(dir);
-        if !dir.exists() {
-            eprintln!("SKIPPED: {} is absent (it lives in ../shared beside the repository)", dir.display());
-            return None;
-        }
-        collect_json(&dir, &mut files);
-    }
-    Some(files)
-}
 
-fn collect_json(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).unwrap().flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            collect_json(&path, out);
-        } else if path.extension().is_some_and(|e| e == "json") {
-            out.push(path);
-        }
-    }
-}
 
 /// Kinds counted straight from the Threat Dragon JSON, independently of the importer.
 #[derive(Default, Debug, PartialEq)]
@@ -97,7 +76,7 @@ fn count_imported(doc: &rampart_engine::Document) -> SourceCounts {
 
 #[test]
 fn every_threat_dragon_fixture_imports_with_its_counts_and_names() {
-    let Some(files) = fixture_files() else { return };
+    let Some(files) = fixtures::fixture_files(&FIXTURE_DIRS, &["json"]) else { return };
     let mut checked = 0;
     for path in files {
         let bytes = std::fs::read(&path).unwrap();

@@ -4,8 +4,10 @@
 //! importer), a small TMT model written here that exercises every mapping and every
 //! warning, hostile inputs, and a bounded mutation fuzz.
 
+mod fixtures;
+
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use proptest::prelude::*;
@@ -17,31 +19,7 @@ use rampart_engine::Document;
 
 const FIXTURE_DIRS: [&str; 2] = ["../../../shared/fixtures/mtmt-startleft", "../../../shared/fixtures/mtmt-akri"];
 
-fn fixture_files() -> Option<Vec<PathBuf>> {
-    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut files = Vec::new();
-    for dir in FIXTURE_DIRS {
-        let dir = here.join(dir);
-        if !dir.exists() {
-            eprintln!("SKIPPED: {} is absent (it lives in ../shared beside the repository)", dir.display());
-            return None;
-        }
-        collect(&dir, &mut files);
-    }
-    files.sort();
-    Some(files)
-}
 
-fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).unwrap().flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            collect(&path, out);
-        } else if path.extension().is_some_and(|e| e == "tm7") {
-            out.push(path);
-        }
-    }
-}
 
 // ---------------------------------------------------------------------------------------
 // The source, read independently: a streaming pass that tracks the element path.
@@ -209,7 +187,7 @@ const STATED: [(&str, [usize; 6]); 5] = [
 
 #[test]
 fn every_tm7_fixture_imports_with_its_counts_names_ends_containment_and_threats() {
-    let Some(files) = fixture_files() else { return };
+    let Some(files) = fixtures::fixture_files(&FIXTURE_DIRS, &["tm7"]) else { return };
     let mut checked = 0;
     eprintln!("| fixture | diagrams | external entities | processes | data stores | flows | trust boundaries (box + line) | threats | mitigations | warnings |");
     for path in files {
@@ -321,7 +299,7 @@ fn every_tm7_fixture_imports_with_its_counts_names_ends_containment_and_threats(
 
 #[test]
 fn known_elements_sit_in_the_boxes_their_geometry_puts_them_in() {
-    let Some(files) = fixture_files() else { return };
+    let Some(files) = fixtures::fixture_files(&FIXTURE_DIRS, &["tm7"]) else { return };
     let load = |name: &str| {
         let path = files.iter().find(|p| p.ends_with(name)).unwrap();
         interop::import(&std::fs::read(path).unwrap(), path).unwrap().document
@@ -350,7 +328,7 @@ fn known_elements_sit_in_the_boxes_their_geometry_puts_them_in() {
 
 #[test]
 fn the_zip_archive_named_tm7_is_refused_with_the_file_named() {
-    let Some(files) = fixture_files() else { return };
+    let Some(files) = fixtures::fixture_files(&FIXTURE_DIRS, &["tm7"]) else { return };
     let path = files.iter().find(|p| p.ends_with("mtmt-invalid-format-zip.tm7")).expect("the ZIP fixture");
     let err = interop::import(&std::fs::read(path).unwrap(), path).unwrap_err().to_string();
     assert!(err.contains("mtmt-invalid-format-zip.tm7") && err.contains("not a Rampart model") && err.contains("Threat Modeling Tool"), "{err}");

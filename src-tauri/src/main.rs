@@ -4,19 +4,24 @@
 //! The webview never names a file: paths come from native dialogs, from the recent-files
 //! list, or from the command line that started the app.
 
-use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+mod analysis;
 
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use rampart_engine::analysis::RuleSet;
 use rampart_engine::recent::{RecentFile, RecentFiles};
 use rampart_engine::export::{export, ExportRequest, Saved};
 use rampart_engine::{files, Applied, Document, Editor, Opened, Operation, Snapshot};
 use tauri::{AppHandle, Manager, State};
 use tauri_plugin_dialog::DialogExt;
 
-/// The open model, if any, and the recent-files list.
+/// The open model, if any, the recent-files list, and the STRIDE rules in use (the
+/// built-in pack plus any the user loaded this session).
 struct App {
     editor: Mutex<Option<Editor>>,
     recent: RecentFiles,
+    rules: Mutex<Arc<RuleSet>>,
 }
 
 type CmdResult<T> = Result<T, String>;
@@ -140,15 +145,18 @@ async fn save_as_dialog(app: AppHandle, state: State<'_, App>) -> CmdResult<Opti
 }
 
 /// Export the open model through a native save dialog. Returns where it was written and
-/// what the format could not carry; `None` if the user cancelled.
+/// what the format could not carry; `None` if the user cancelled. The file is made after
+/// the dialog, from a copy of the document, on a blocking-task thread: a long PDF neither
+/// holds the model nor stalls the window.
 #[tauri::command]
 async fn export_dialog(app: AppHandle, state: State<'_, App>, request: ExportRequest) -> CmdResult<Option<Saved>> {
-    let (exported, stem) = {
+    let (doc, stem) = {
         let guard = state.editor.lock().map_err(message)?;
         let editor = guard.as_ref().ok_or("no model is open")?;
         let stem = editor.path().file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
-        (export(editor.document(), &request).map_err(message)?, stem)
+        (editor.document().clone(), stem)
     };
+    let stem = stem.strip_suffix(".rampart").unwrap_or(&stem).to_string();
     let extension = request.format.extension();
     let picked = app
         .dialog()
@@ -158,6 +166,7 @@ async fn export_dialog(app: AppHandle, state: State<'_, App>, request: ExportReq
         .add_filter(extension, &[extension.rsplit('.').next().unwrap_or(extension)])
         .blocking_save_file();
     let Some(path) = picked.and_then(|p| p.into_path().ok()) else { return Ok(None) };
+    let exported = tauri::async_runtime::spawn_blocking(move || export(&doc, &request)).await.map_err(message)?.map_err(message)?;
     std::fs::write(&path, exported.text).map_err(|e| format!("{}: {e}", path.display()))?;
     Ok(Some(Saved { path: path.to_string_lossy().to_string(), warnings: exported.warnings }))
 }
@@ -196,7 +205,8 @@ fn main() {
         .plugin(tauri_plugin_dialog::init())
         .setup(|app| {
             let recent_file = app.path().app_config_dir()?.join("recent.json");
-            let state = App { editor: Mutex::new(None), recent: RecentFiles::new(recent_file) };
+            let rules = Arc::new(RuleSet::builtin()?);
+            let state = App { editor: Mutex::new(None), recent: RecentFiles::new(recent_file), rules: Mutex::new(rules) };
             // `rampart-app MODEL` opens MODEL, as a file manager does on double-click.
             if let Some(path) = std::env::args_os().nth(1).map(PathBuf::from) {
                 if let Err(e) = open_path(app.handle(), &state, &path) {
@@ -217,7 +227,13 @@ fn main() {
             close_model,
             apply,
             undo,
-            redo
+            redo,
+            analysis::analysis_overview,
+            analysis::threat_register,
+            analysis::threats_on,
+            analysis::threat_rules,
+            analysis::threat_record,
+            analysis::load_rule_pack_dialog
         ])
         .run(context);
     if let Err(e) = result {

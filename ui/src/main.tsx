@@ -7,6 +7,7 @@ import "./styles/start.css";
 import "./styles/editor.css";
 import "./styles/canvas.css";
 import "./styles/overlays.css";
+import "./styles/analysis.css";
 import { App } from "./App";
 
 const root = document.getElementById("root");

@@ -4,7 +4,9 @@
 //! in-memory document never holds a change the file does not.
 
 use std::path::Path;
+use std::sync::Arc;
 
+use crate::analysis::{Analysis, RuleSet};
 use crate::document::Document;
 use crate::error::{Error, Result};
 use crate::ops::Operation;
@@ -15,18 +17,21 @@ use crate::store::Store;
 pub struct Editor {
     doc: Document,
     store: Store,
+    /// Findings and threats, computed on first request and then kept up to date with
+    /// every patch, so that a view asking after an edit pays for the edit only.
+    analysis: Option<Analysis>,
 }
 
 impl Editor {
     /// Create a new `.rampart` file holding `doc`.
     pub fn create(path: &Path, doc: Document) -> Result<Editor> {
         let store = Store::create(path, &doc)?;
-        Ok(Editor { doc, store })
+        Ok(Editor { doc, store, analysis: None })
     }
 
     pub fn open(path: &Path) -> Result<Editor> {
         let (store, doc) = Store::open(path)?;
-        Ok(Editor { doc, store })
+        Ok(Editor { doc, store, analysis: None })
     }
 
     pub fn document(&self) -> &Document {
@@ -45,7 +50,7 @@ impl Editor {
             return Ok(patch);
         }
         self.store.commit(&patch, &op.label(&self.doc), coalesce)?;
-        patch.apply_to(&mut self.doc);
+        self.take(&patch);
         Ok(patch)
     }
 
@@ -54,7 +59,7 @@ impl Editor {
         self.check_history_matches(true)?;
         let patch = self.store.undo()?;
         if let Some(p) = &patch {
-            p.apply_to(&mut self.doc);
+            self.take(p);
         }
         Ok(patch)
     }
@@ -63,9 +68,33 @@ impl Editor {
         self.check_history_matches(false)?;
         let patch = self.store.redo()?;
         if let Some(p) = &patch {
-            p.apply_to(&mut self.doc);
+            self.take(p);
         }
         Ok(patch)
+    }
+
+    /// Apply a committed patch in memory, and to the analysis if one is kept.
+    fn take(&mut self, patch: &Patch) {
+        patch.apply_to(&mut self.doc);
+        if let Some(analysis) = &mut self.analysis {
+            analysis.update(&self.doc, patch);
+        }
+    }
+
+    /// The analysis of the model under `rules`: a full run the first time (or when the
+    /// rules changed), the kept results afterwards.
+    pub fn analysis(&mut self, rules: &Arc<RuleSet>) -> &Analysis {
+        self.analysed(rules).1
+    }
+
+    /// The document with its analysis under `rules`, for reading both at once.
+    pub fn analysed(&mut self, rules: &Arc<RuleSet>) -> (&Document, &Analysis) {
+        let doc = &self.doc;
+        let analysis = self.analysis.get_or_insert_with(|| Analysis::new(doc, rules.clone()));
+        if !Arc::ptr_eq(analysis.rules(), rules) {
+            analysis.set_rules(doc, rules.clone());
+        }
+        (doc, analysis)
     }
 
     /// History entries were made against the file's state; refuse to replay one that no
@@ -96,7 +125,9 @@ impl Editor {
             return crate::canonical::write(&self.doc, path);
         }
         self.store.save_as(path)?;
+        let analysis = self.analysis.take();
         *self = Editor::open(path)?;
+        self.analysis = analysis; // the same document: the results still hold
         Ok(())
     }
 

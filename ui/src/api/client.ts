@@ -9,6 +9,10 @@ import type { Applied } from "./bindings/Applied";
 import type { ExportRequest } from "./bindings/ExportRequest";
 import type { Opened } from "./bindings/Opened";
 import type { Operation } from "./bindings/Operation";
+import type { Overview } from "./bindings/Overview";
+import type { RuleInfo } from "./bindings/RuleInfo";
+import type { Threat } from "./bindings/Threat";
+import type { ThreatView } from "./bindings/ThreatView";
 import type { RecentFile } from "./bindings/RecentFile";
 import type { Saved } from "./bindings/Saved";
 import type { Snapshot } from "./bindings/Snapshot";
@@ -74,4 +78,34 @@ export function undo(): Promise<Applied | null> {
 
 export function redo(): Promise<Applied | null> {
   return invoke<Applied | null>("redo");
+}
+
+/** The open findings, the dismissed ones, and the per-element counts the badges show. */
+export function analysisOverview(): Promise<Overview> {
+  return invoke<Overview>("analysis_overview");
+}
+
+/** Every threat of the register, generated and manual, stale ones included. */
+export function threatRegister(): Promise<ThreatView[]> {
+  return invoke<ThreatView[]>("threat_register");
+}
+
+/** The threats against one element or flow. */
+export function threatsOn(element: string): Promise<ThreatView[]> {
+  return invoke<ThreatView[]>("threats_on", { element });
+}
+
+/** The record to store when editing a threat (every field as the register shows it). */
+export function threatRecord(id: string): Promise<Threat> {
+  return invoke<Threat>("threat_record", { id });
+}
+
+/** The STRIDE rules in use. */
+export function threatRules(): Promise<RuleInfo[]> {
+  return invoke<RuleInfo[]>("threat_rules");
+}
+
+/** Load an extra STRIDE rule pack picked in the native dialog; how many rules are in use, or null when cancelled. */
+export function loadRulePackDialog(): Promise<number | null> {
+  return invoke<number | null>("load_rule_pack_dialog");
 }

@@ -2,6 +2,8 @@ import { useEffect, useMemo, useRef, useState } from "react";
 import { ReactFlowProvider, useReactFlow } from "@xyflow/react";
 
 import type { Snapshot } from "../api/bindings/Snapshot";
+import { AnalysisPanel } from "../analysis/AnalysisPanel";
+import { useAnalysis } from "../state/analysis";
 import { useUi } from "../state/ui";
 import { Canvas, FIT_VIEW } from "./Canvas";
 import { CheatSheet } from "./CheatSheet";
@@ -27,6 +29,8 @@ function EditorFrame({ model }: { model: Snapshot }) {
   const canvasRef = useRef<HTMLDivElement>(null);
   const status = useUi((s) => s.status);
   const picked = useUi((s) => s.diagram);
+  const panel = useUi((s) => s.panel);
+  const annotations = useAnalysis((s) => s.annotations);
   const diagram = shownDiagram(model.document, picked);
   const flow = useReactFlow();
   const [finding, setFinding] = useState(false);
@@ -59,12 +63,13 @@ function EditorFrame({ model }: { model: Snapshot }) {
           <DiagramTabs doc={model.document} shown={diagram} />
           <main className="editor__canvas" ref={canvasRef} aria-label="Diagram">
             {diagram ? (
-              <Canvas key={`${model.path}#${diagram}`} doc={model.document} diagram={diagram} view={view} />
+              <Canvas key={`${model.path}#${diagram}`} doc={model.document} diagram={diagram} view={view} annotations={annotations} />
             ) : (
               <div className="empty-note">This model has no diagram. Add one with + above.</div>
             )}
             {finding && <FindBar doc={model.document} diagram={diagram} onClose={() => setFinding(false)} />}
           </main>
+          {panel && <AnalysisPanel doc={model.document} panel={panel} />}
         </div>
         <Inspector doc={model.document} diagram={diagram} />
       </div>

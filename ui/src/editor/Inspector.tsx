@@ -5,6 +5,7 @@
 import type { Document } from "../api/bindings/Document";
 import type { Element } from "../api/bindings/Element";
 import type { ElementKind } from "../api/bindings/ElementKind";
+import { ElementThreats } from "../analysis/ElementThreats";
 import { ChoiceField, FlagField, MIXED, TextField, YesNoUnknown, type Shown } from "../components/fields";
 import { useUi } from "../state/ui";
 import { editElements } from "./commands";
@@ -146,6 +147,7 @@ export function Inspector({ doc, diagram }: { doc: Document; diagram: string | n
           <p className="inspector__note">A trust boundary has no properties of its own: flows that cross it get the boundary-crossing threats.</p>
         )}
         {!sameKind && <p className="inspector__note">Select elements of one kind to edit the properties of that kind together.</p>}
+        {single && elements[0] && <ElementThreats element={elements[0].id} />}
       </div>
     </aside>
   );

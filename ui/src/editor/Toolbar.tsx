@@ -1,5 +1,6 @@
 import type { Snapshot } from "../api/bindings/Snapshot";
 import { redo, undo } from "../state/actions";
+import { useAnalysis } from "../state/analysis";
 import { useUi } from "../state/ui";
 import { connectablePair, connectSelected } from "./commands";
 import { FileMenu } from "./FileMenu";
@@ -7,6 +8,10 @@ import { KEYS, keyLabel, MAC, type ViewCommands } from "./keymap";
 
 export function Toolbar({ model, diagram, view }: { model: Snapshot; diagram: string | null; view: ViewCommands }) {
   const selection = useUi((s) => s.selection);
+  const panel = useUi((s) => s.panel);
+  const overview = useAnalysis((s) => s.overview);
+  const findings = overview?.validation.findings ?? [];
+  const worstFinding = findings.some((f) => f.severity === "error") ? "error" : findings.some((f) => f.severity === "warning") ? "warning" : "info";
   const { history, document, path } = model;
   const pair = connectablePair(document, selection);
   const name = document.metadata.name.trim() || fileStem(path);
@@ -75,6 +80,37 @@ export function Toolbar({ model, diagram, view }: { model: Snapshot; diagram: st
           onClick={view.autoLayout}
         >
           Auto layout
+        </button>
+        <span className="toolbar__separator" aria-hidden="true" />
+        <button
+          type="button"
+          className={`button${panel === "findings" ? " button--pressed" : ""}`}
+          data-testid="findings-button"
+          aria-pressed={panel === "findings"}
+          title={`Validation findings: what is wrong or missing in the diagram (${keyLabel(KEYS.findings)})`}
+          onClick={() => useUi.getState().togglePanel("findings")}
+        >
+          Findings
+          {findings.length > 0 && (
+            <span className={`count count--${worstFinding}`} data-testid="findings-count">
+              {findings.length}
+            </span>
+          )}
+        </button>
+        <button
+          type="button"
+          className={`button${panel === "threats" ? " button--pressed" : ""}`}
+          data-testid="threats-button"
+          aria-pressed={panel === "threats"}
+          title={`The threat register: every threat, what was decided, by whom (${keyLabel(KEYS.threats)})${overview ? `; ${overview.undecided} still need a decision` : ""}`}
+          onClick={() => useUi.getState().togglePanel("threats")}
+        >
+          Threats
+          {overview && overview.threat_count > 0 && (
+            <span className="count" data-testid="threats-count">
+              {overview.threat_count}
+            </span>
+          )}
         </button>
         <span className="toolbar__separator" aria-hidden="true" />
         <button type="button" className="button" data-testid="find-button" title={`Find an element by name (${keyLabel(KEYS.find)})`} onClick={view.find}>

@@ -4,7 +4,8 @@
 
 import type { Document } from "../api/bindings/Document";
 import type { Operation } from "../api/bindings/Operation";
-import { apply, applySteps, errorMessage } from "../state/actions";
+import { apply, applySteps } from "../state/actions";
+import { errorMessage } from "../state/errors";
 import { useUi } from "../state/ui";
 import { alignOp, distributeOp, type Alignment, type Axis } from "./arrange";
 import { autoLayoutOp } from "./autoLayout";

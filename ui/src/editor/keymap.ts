@@ -67,6 +67,8 @@ export const KEYS = {
   clearSelection: ["Escape"],
   autoLayout: ["Mod+Shift+L"],
   find: ["Mod+F"],
+  findings: ["Mod+Shift+E"],
+  threats: ["Mod+Shift+T"],
   fitView: ["Mod+0", "F"],
   shortcuts: ["?"],
 } satisfies { [command: string]: string[] };
@@ -104,6 +106,8 @@ export function editorShortcuts(view: ViewCommands): Shortcut[] {
     { group: "Edit", label: "Clear the selection", chords: keys(KEYS.clearSelection), run: () => useUi.getState().setSelection([]) },
     { group: "Arrange", label: "Lay the diagram out automatically", chords: keys(KEYS.autoLayout), run: view.autoLayout },
     { group: "View", label: "Find an element by name", chords: keys(KEYS.find), run: view.find },
+    { group: "View", label: "Show or hide the validation findings", chords: keys(KEYS.findings), run: () => useUi.getState().togglePanel("findings") },
+    { group: "View", label: "Show or hide the threat register", chords: keys(KEYS.threats), run: () => useUi.getState().togglePanel("threats") },
     { group: "View", label: "Fit the diagram in the window", chords: keys(KEYS.fitView), run: view.fitView },
     { group: "View", label: "Show these shortcuts", chords: keys(KEYS.shortcuts), run: view.showShortcuts },
   ];

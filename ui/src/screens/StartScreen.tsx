@@ -2,7 +2,8 @@ import { useEffect, useState } from "react";
 
 import * as client from "../api/client";
 import type { RecentFile } from "../api/bindings/RecentFile";
-import { errorMessage, IMPORT_FORMATS, newModel, openModel, openRecent } from "../state/actions";
+import { IMPORT_FORMATS, newModel, openModel, openRecent } from "../state/actions";
+import { errorMessage } from "../state/errors";
 import { useUi } from "../state/ui";
 
 function when(openedAt: RecentFile["opened_at"]): string {

@@ -8,6 +8,8 @@ import type { Document } from "../api/bindings/Document";
 import type { ExportRequest } from "../api/bindings/ExportRequest";
 import type { Operation } from "../api/bindings/Operation";
 import type { Snapshot } from "../api/bindings/Snapshot";
+import { refreshAnalysis, resetAnalysis } from "./analysis";
+import { errorMessage } from "./errors";
 import { newId } from "./ids";
 import { useModel } from "./model";
 import { useUi } from "./ui";
@@ -21,15 +23,6 @@ function enqueue<T>(task: () => Promise<T>): Promise<T> {
   return run;
 }
 
-export function errorMessage(e: unknown): string {
-  if (typeof e === "string") return e;
-  if (e instanceof Error) return e.message;
-  try {
-    return JSON.stringify(e);
-  } catch {
-    return String(e);
-  }
-}
 
 /** Run a request; on failure show the message and resolve to undefined. */
 async function attempt<T>(task: () => Promise<T>): Promise<T | undefined> {
@@ -52,10 +45,13 @@ function showModel(snapshot: Snapshot, verb: string) {
   ui.dismissError();
   useModel.getState().load(snapshot);
   ui.setStatus(`${verb} · ${elementCount(snapshot.document)}`);
+  resetAnalysis();
+  void refreshAnalysis();
 }
 
 function saved(applied: Applied) {
   useModel.getState().applied(applied);
+  if (applied.patch.changes.length > 0) void refreshAnalysis();
   const model = useModel.getState().model;
   if (model) useUi.getState().setStatus(`Saved · ${elementCount(model.document)}`);
 }
@@ -118,6 +114,7 @@ export async function exportModel(request: ExportRequest): Promise<void> {
 export async function closeModel(): Promise<void> {
   await attempt(async () => {
     await client.closeModel();
+    resetAnalysis();
     useModel.getState().clear();
     useUi.getState().reset();
   });

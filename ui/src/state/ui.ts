@@ -16,6 +16,9 @@ export interface Notice {
   lines: string[];
 }
 
+/** The panel under the canvas: validation findings or the threat register. */
+export type Panel = "findings" | "threats";
+
 export interface UiState {
   /** The last error the engine (or the app) reported, shown until dismissed. */
   error: string | null;
@@ -34,6 +37,10 @@ export interface UiState {
   fitRequests: number;
   /** The elements last copied in this window; kept when another model is opened, to paste there. */
   clipboard: Payload | null;
+  /** The panel open under the canvas, if any. */
+  panel: Panel | null;
+  /** The threat open in the register's detail pane. */
+  threat: string | null;
   showError: (message: string) => void;
   dismissError: () => void;
   showNotice: (notice: Notice | null) => void;
@@ -49,6 +56,10 @@ export interface UiState {
   requestFit: () => void;
   /** Show `id`: its diagram, selected, in the middle of the view. */
   reveal: (id: string, diagram: string) => void;
+  /** Open `panel`, or close it when it is the one open. */
+  togglePanel: (panel: Panel) => void;
+  /** Open the register on one threat. */
+  showThreat: (id: string | null) => void;
   /** Back to a blank editor (a model was opened or closed). */
   reset: () => void;
 }
@@ -63,6 +74,8 @@ export const useUi = create<UiState>()((set) => ({
   focus: null,
   fitRequests: 0,
   clipboard: null,
+  panel: null,
+  threat: null,
   showError: (message) => set({ error: message }),
   dismissError: () => set({ error: null }),
   showNotice: (notice) => set({ notice }),
@@ -83,5 +96,7 @@ export const useUi = create<UiState>()((set) => ({
   setClipboard: (payload) => set({ clipboard: payload }),
   requestFit: () => set((state) => ({ fitRequests: state.fitRequests + 1 })),
   reveal: (id, diagram) => set((state) => ({ diagram, selection: [id], renaming: null, focus: { id, n: (state.focus?.n ?? 0) + 1 } })),
-  reset: () => set({ diagram: null, selection: [], renaming: null, focus: null, status: "", notice: null }),
+  togglePanel: (panel) => set((state) => ({ panel: state.panel === panel ? null : panel })),
+  showThreat: (id) => set(id ? { panel: "threats", threat: id } : { threat: null }),
+  reset: () => set({ diagram: null, selection: [], renaming: null, focus: null, status: "", notice: null, threat: null }),
 }));

@@ -11,12 +11,19 @@ export interface Call {
 
 type Handler = (args: Record<string, unknown>) => unknown;
 
+/** What the analysis commands answer unless a test says otherwise: a model with nothing found. */
+export const QUIET_ANALYSIS: { [cmd: string]: Handler } = {
+  analysis_overview: () => ({ validation: { findings: [], dismissed: [] }, annotations: [], threat_count: 0, undecided: 0 }),
+  threat_register: () => [],
+  threats_on: () => [],
+};
+
 export function fakeBackend(handlers: { [cmd: string]: Handler }) {
   const calls: Call[] = [];
   mockIPC((cmd, args) => {
     const payload = (args ?? {}) as Record<string, unknown>;
     calls.push({ cmd, args: payload });
-    const handler = handlers[cmd];
+    const handler = handlers[cmd] ?? QUIET_ANALYSIS[cmd];
     if (!handler) throw `unexpected command ${cmd}`;
     return handler(payload);
   });

@@ -25,6 +25,7 @@
 //! [`ThreatView`] is asked for, from the current model, so a rename never needs a
 //! recomputation of what it does not change.
 
+pub mod overview;
 pub mod stride;
 pub mod validate;
 
@@ -39,6 +40,7 @@ use crate::document::{Document, Record, RecordKind};
 use crate::model::*;
 use crate::patch::Patch;
 
+pub use overview::{Annotation, Overview};
 pub use stride::{Generated, RuleInfo, RulePackError, RuleSet, ThreatView};
 pub use validate::{DismissedFinding, Finding, FindingSeverity, Validation};
 

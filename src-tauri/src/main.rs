@@ -4,24 +4,19 @@
 //! The webview never names a file: paths come from native dialogs, from the recent-files
 //! list, or from the command line that started the app.
 
-mod analysis;
-
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
-use rampart_engine::analysis::RuleSet;
 use rampart_engine::recent::{RecentFile, RecentFiles};
 use rampart_engine::export::{export, ExportRequest, Saved};
 use rampart_engine::{files, Applied, Document, Editor, Opened, Operation, Snapshot};
 use tauri::{AppHandle, Manager, State};
 use tauri_plugin_dialog::DialogExt;
 
-/// The open model, if any, the recent-files list, and the STRIDE rules in use (the
-/// built-in pack plus any the user loaded this session).
+/// The open model, if any, and the recent-files list.
 struct App {
     editor: Mutex<Option<Editor>>,
     recent: RecentFiles,
-    rules: Mutex<Arc<RuleSet>>,
 }
 
 type CmdResult<T> = Result<T, String>;
@@ -167,7 +162,7 @@ async fn export_dialog(app: AppHandle, state: State<'_, App>, request: ExportReq
         .blocking_save_file();
     let Some(path) = picked.and_then(|p| p.into_path().ok()) else { return Ok(None) };
     let exported = tauri::async_runtime::spawn_blocking(move || export(&doc, &request)).await.map_err(message)?.map_err(message)?;
-    std::fs::write(&path, exported.text).map_err(|e| format!("{}: {e}", path.display()))?;
+    std::fs::write(&path, exported.bytes).map_err(|e| format!("{}: {e}", path.display()))?;
     Ok(Some(Saved { path: path.to_string_lossy().to_string(), warnings: exported.warnings }))
 }
 
@@ -205,8 +200,7 @@ fn main() {
         .plugin(tauri_plugin_dialog::init())
         .setup(|app| {
             let recent_file = app.path().app_config_dir()?.join("recent.json");
-            let rules = Arc::new(RuleSet::builtin()?);
-            let state = App { editor: Mutex::new(None), recent: RecentFiles::new(recent_file), rules: Mutex::new(rules) };
+            let state = App { editor: Mutex::new(None), recent: RecentFiles::new(recent_file) };
             // `rampart-app MODEL` opens MODEL, as a file manager does on double-click.
             if let Some(path) = std::env::args_os().nth(1).map(PathBuf::from) {
                 if let Err(e) = open_path(app.handle(), &state, &path) {
@@ -227,13 +221,7 @@ fn main() {
             close_model,
             apply,
             undo,
-            redo,
-            analysis::analysis_overview,
-            analysis::threat_register,
-            analysis::threats_on,
-            analysis::threat_rules,
-            analysis::threat_record,
-            analysis::load_rule_pack_dialog
+            redo
         ])
         .run(context);
     if let Err(e) = result {

@@ -10,6 +10,7 @@ use std::sync::Arc;
 use clap::{Args, ValueEnum};
 use rampart_engine::analysis::{Analysis, FindingSeverity, RuleSet, ThreatView};
 use rampart_engine::files;
+use rampart_engine::report::register::{csv, markdown_table, ranked, status_label};
 use rampart_engine::risk::Severity;
 use rampart_engine::Document;
 
@@ -150,29 +151,19 @@ fn register(model: &Path, packs: &[PathBuf]) -> Result<(Document, Vec<ThreatView
     Ok((doc, threats))
 }
 
-/// Highest risk first (severity, then rpn or score), then register order.
-fn ranked(threats: &[ThreatView]) -> Vec<&ThreatView> {
-    let mut list: Vec<&ThreatView> = threats.iter().collect();
-    list.sort_by(|a, b| {
-        let key = |t: &ThreatView| (t.severity, t.rpn.unwrap_or(t.score * 3));
-        key(b).cmp(&key(a))
-    });
-    list
-}
-
 pub fn threats(args: ThreatsArgs) -> ExitCode {
     let run = || -> Result<(), ExitCode> {
         let (_, threats) = register(&args.model, &args.rules)?;
         match args.format {
             ThreatsFormat::Json => print_json(serde_json::json!({ "threats": threats }))?,
             ThreatsFormat::Csv => emit(&csv(&threats))?,
-            ThreatsFormat::Md => emit(&markdown(&threats))?,
+            ThreatsFormat::Md => emit(&markdown_table(&threats))?,
             ThreatsFormat::Text => {
                 let lines: String = ranked(&threats)
                     .into_iter()
                     .map(|t| {
                         let stale = if t.stale { " [stale]" } else { "" };
-                        format!("{:<8} {:>3}  {:<22} {:<14} {}{stale}\n", t.severity.label(), t.score, category(t), status(t), t.title)
+                        format!("{:<8} {:>3}  {:<22} {:<14} {}{stale}\n", t.severity.label(), t.score, category(t), status_label(t.status), t.title)
                     })
                     .collect();
                 emit(&lines)?;
@@ -215,100 +206,4 @@ pub fn check(args: CheckArgs) -> ExitCode {
 
 fn category(t: &ThreatView) -> &'static str {
     rampart_engine::analysis::stride::category_label(t.category)
-}
-
-fn status(t: &ThreatView) -> String {
-    serde_json::to_value(t.status).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
-}
-
-fn decision(t: &ThreatView) -> String {
-    t.decision.and_then(|d| serde_json::to_value(d).ok()).and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
-}
-
-fn kind(t: &ThreatView) -> &'static str {
-    t.target_kind.map(|k| k.key()).unwrap_or("")
-}
-
-/// RFC 4180 CSV, one threat a row, in register order. A cell that a spreadsheet would take
-/// for a formula (starting with = + - @) gets a leading apostrophe.
-fn csv(threats: &[ThreatView]) -> String {
-    fn cell(text: &str) -> String {
-        let text = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{text}") } else { text.to_string() };
-        if text.contains([',', '"', '\n', '\r']) {
-            format!("\"{}\"", text.replace('"', "\"\""))
-        } else {
-            text
-        }
-    }
-    let mut out = String::from(
-        "id,category,target_id,target_name,target_kind,title,rule_id,likelihood,impact,detectability,score,rpn,severity,status,decision,owner,due_date,stale,origin,why,references\r\n",
-    );
-    for t in threats {
-        let row = [
-            t.id.to_string(),
-            category(t).to_string(),
-            t.target_id.map(|i| i.to_string()).unwrap_or_default(),
-            t.target_name.clone(),
-            kind(t).to_string(),
-            t.title.clone(),
-            t.rule_id.clone().unwrap_or_default(),
-            t.likelihood.to_string(),
-            t.impact.to_string(),
-            t.detectability.map(|d| d.to_string()).unwrap_or_default(),
-            t.score.to_string(),
-            t.rpn.map(|d| d.to_string()).unwrap_or_default(),
-            t.severity.label().to_string(),
-            status(t),
-            decision(t),
-            t.owner.clone(),
-            t.due_date.clone().unwrap_or_default(),
-            t.stale.to_string(),
-            if t.origin == rampart_engine::Origin::Generated { "generated" } else { "manual" }.to_string(),
-            t.why.clone(),
-            t.references.join(" "),
-        ];
-        out.push_str(&row.iter().map(|c| cell(c)).collect::<Vec<_>>().join(","));
-        out.push_str("\r\n");
-    }
-    out
-}
-
-/// A Markdown table ranked by risk. Text is escaped so that a name cannot break the table
-/// or inject markup.
-fn markdown(threats: &[ThreatView]) -> String {
-    fn esc(text: &str) -> String {
-        let mut out = String::with_capacity(text.len());
-        for c in text.chars() {
-            match c {
-                '\n' | '\r' | '\t' => out.push(' '),
-                '|' | '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '!' => {
-                    out.push('\\');
-                    out.push(c);
-                }
-                c if c.is_control() => {}
-                c => out.push(c),
-            }
-        }
-        out
-    }
-    let mut out = String::from("| Severity | Score | Category | Target | Threat | Status | Decision | Rule |\n|---|---|---|---|---|---|---|---|\n");
-    for t in ranked(threats) {
-        let score = match t.rpn {
-            Some(rpn) => format!("{} (RPN {rpn})", t.score),
-            None => t.score.to_string(),
-        };
-        let title = if t.stale { format!("{} (stale)", t.title) } else { t.title.clone() };
-        out.push_str(&format!(
-            "| {} | {} | {} | {} | {} | {} | {} | {} |\n",
-            t.severity.label(),
-            score,
-            category(t),
-            esc(&t.target_name),
-            esc(&title),
-            status(t),
-            decision(t),
-            esc(t.rule_id.as_deref().unwrap_or("manual")),
-        ));
-    }
-    out
 }

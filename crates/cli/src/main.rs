@@ -11,6 +11,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use rampart_engine::export::{export, ExportFormat, ExportRequest};
 use rampart_engine::files;
+use rampart_engine::report::{Paper, ReportOptions, Section};
 use rampart_engine::summary::Info;
 
 #[derive(Parser)]
@@ -44,7 +45,7 @@ enum Command {
         /// The attack tree to write, by name (for `adtool`; the first tree otherwise).
         #[arg(long)]
         tree: Option<String>,
-        /// The diagram to draw, by name (for `svg`; the first diagram otherwise).
+        /// The diagram to draw, by name (for `svg` and `png`; the first diagram otherwise).
         #[arg(long)]
         diagram: Option<String>,
         #[arg(short, long)]
@@ -60,6 +61,25 @@ enum Command {
     /// Analyse attack trees: every attribute at every node, the cheapest scenario, the top-K
     /// scenarios, the cost vs probability Pareto front, and what an attacker profile can do.
     Analyze(attack::AnalyzeArgs),
+    /// Write the threat-model document: cover, contents, summary, scope, assets, diagrams,
+    /// elements, threat register, attack trees, accepted risks, open findings.
+    Report {
+        model: PathBuf,
+        #[arg(short, long)]
+        output: PathBuf,
+        /// pdf or md; by default told by the output's name (`.md` is Markdown), else PDF.
+        #[arg(long, value_enum)]
+        format: Option<ReportFormat>,
+        #[arg(long, value_enum, default_value_t = PaperArg::A4)]
+        paper: PaperArg,
+        /// The sections to include, comma-separated (all by default): summary, scope, assets,
+        /// diagrams, elements, threats, attack_trees, accepted_risks, findings.
+        #[arg(long, value_delimiter = ',')]
+        sections: Vec<String>,
+        /// The date on the cover (ISO 8601); today by default.
+        #[arg(long)]
+        date: Option<String>,
+    },
     /// Print the model's name and how many elements of each kind it holds.
     Info {
         model: PathBuf,
@@ -78,8 +98,24 @@ enum ExportTo {
     Adtool,
     /// An SVG drawing of one diagram
     Svg,
+    /// A PNG picture of one diagram
+    Png,
+    /// The threat register as CSV
+    Csv,
     /// Rampart's canonical JSON
     Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ReportFormat {
+    Pdf,
+    Md,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum PaperArg {
+    A4,
+    Letter,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -104,6 +140,17 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// Export through the engine's one entry point and write the file.
+fn write_export(doc: &rampart_engine::Document, request: ExportRequest, output: &std::path::Path) -> Result<(), String> {
+    let exported = export(doc, &request).map_err(|e| e.to_string())?;
+    for warning in &exported.warnings {
+        eprintln!("warning: {warning}");
+    }
+    std::fs::write(output, exported.bytes).map_err(|e| format!("{}: {e}", output.display()))?;
+    eprintln!("wrote {}", output.display());
+    Ok(())
 }
 
 fn run(cli: Cli) -> Result<(), String> {
@@ -141,13 +188,33 @@ fn run(cli: Cli) -> Result<(), String> {
                 ExportTo::Otm => ExportFormat::Otm,
                 ExportTo::Adtool => ExportFormat::Adtool,
                 ExportTo::Svg => ExportFormat::Svg,
+                ExportTo::Png => ExportFormat::Png,
+                ExportTo::Csv => ExportFormat::Csv,
             };
-            let exported = export(&doc, &ExportRequest { format, diagram, tree }).map_err(|e| e.to_string())?;
-            for warning in &exported.warnings {
-                eprintln!("warning: {warning}");
-            }
-            std::fs::write(&output, exported.text).map_err(|e| format!("{}: {e}", output.display()))?;
-            eprintln!("wrote {}", output.display());
+            write_export(&doc, ExportRequest { format, diagram, tree, report: None }, &output)?;
+        }
+        Command::Report { model, output, format, paper, sections, date } => {
+            let doc = files::load(&model).map_err(|e| e.to_string())?;
+            let markdown = match format {
+                Some(f) => matches!(f, ReportFormat::Md),
+                None => output.extension().is_some_and(|e| e.eq_ignore_ascii_case("md")),
+            };
+            let sections = sections
+                .iter()
+                .filter(|s| !s.trim().is_empty())
+                .map(|s| {
+                    Section::parse(s).ok_or_else(|| {
+                        let known: Vec<&str> = Section::ALL.iter().map(|s| s.key()).collect();
+                        format!("no section named “{s}” (the sections: {})", known.join(", "))
+                    })
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            let paper = match paper {
+                PaperArg::A4 => Paper::A4,
+                PaperArg::Letter => Paper::Letter,
+            };
+            let format = if markdown { ExportFormat::Markdown } else { ExportFormat::Pdf };
+            write_export(&doc, ExportRequest { format, diagram: None, tree: None, report: Some(ReportOptions { paper, sections, date }) }, &output)?;
         }
         Command::Info { model, format } => {
             let doc = files::load(&model).map_err(|e| e.to_string())?;

@@ -19,6 +19,7 @@ pub mod ops;
 pub mod patch;
 pub mod recent;
 pub mod render;
+pub mod report;
 pub mod risk;
 pub mod store;
 pub mod summary;

@@ -1,0 +1,219 @@
+//! The threat-model document, read back by an independent reader (poppler's `pdfinfo` and
+//! `pdftotext`, installed by scripts/setup.sh): every section where the contents says it
+//! is, every threat title, page numbers that add up, fonts embedded as subsets, the paper
+//! size asked for, and hostile text that stays text.
+
+#[path = "../benches/support/report_model.rs"]
+mod report_model;
+
+use std::path::Path;
+use std::process::Command;
+
+use rampart_engine::analysis::Analysis;
+use rampart_engine::export::{export, ExportFormat, ExportRequest};
+use rampart_engine::model::*;
+use rampart_engine::report::{self, Paper, ReportOptions, Section};
+use rampart_engine::{files, Document, Record};
+
+fn webshop() -> Document {
+    files::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/webshop.rampart.json")).expect("the example model loads")
+}
+
+fn options() -> ReportOptions {
+    ReportOptions { date: Some("2026-05-01".into()), ..Default::default() }
+}
+
+/// Run a poppler tool on `pdf` and return its standard output.
+fn poppler(tool: &str, args: &[&str], pdf: &Path) -> String {
+    let out = Command::new(tool).args(args).arg(pdf).arg("-").output().unwrap_or_else(|e| panic!("{tool} is needed (poppler-utils, see scripts/setup.sh): {e}"));
+    assert!(out.status.success(), "{tool} rejected the PDF: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn info(pdf: &Path) -> String {
+    let out = Command::new("pdfinfo").arg(pdf).output().expect("pdfinfo is needed (poppler-utils, see scripts/setup.sh)");
+    assert!(out.status.success(), "pdfinfo rejected the PDF: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn pages(pdf: &Path) -> usize {
+    info(pdf).lines().find_map(|l| l.strip_prefix("Pages:")).and_then(|n| n.trim().parse().ok()).expect("a page count")
+}
+
+/// Text with every run of white space as one space, so that wrapped lines compare.
+fn squash(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn write_pdf(doc: &Document, options: &ReportOptions, dir: &Path) -> std::path::PathBuf {
+    let bytes = report::pdf(doc, options).expect("a report");
+    let path = dir.join("report.pdf");
+    std::fs::write(&path, &bytes).unwrap();
+    path
+}
+
+#[test]
+fn every_section_is_on_the_page_the_contents_gives() {
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = write_pdf(&webshop(), &options(), dir.path());
+    let total = pages(&pdf);
+    assert!(total >= 2 + Section::ALL.len(), "cover, contents and one page per section at least: {total}");
+    assert!(info(&pdf).contains("Title:           Webshop"));
+
+    // In layout mode each contents line reads "1  Executive summary . . . . 3".
+    let contents = poppler("pdftotext", &["-layout", "-f", "2", "-l", "2"], &pdf);
+    assert!(contents.contains("Contents"));
+    for (i, section) in Section::ALL.iter().enumerate() {
+        let entry = format!("{}  {}", i + 1, section.title());
+        let line = contents.lines().map(squash).find(|l| l.starts_with(&squash(&entry))).unwrap_or_else(|| panic!("{entry} is not in the contents: {contents}"));
+        let page: usize = line.split_whitespace().last().and_then(|w| w.parse().ok()).unwrap_or_else(|| panic!("no page number in {line}"));
+        let text = squash(&poppler("pdftotext", &["-f", &page.to_string(), "-l", &page.to_string()], &pdf));
+        assert!(text.contains(&squash(&entry)), "page {page} should open with {entry}: {text}");
+        assert!(text.contains(&format!("Page {page} of {total}")), "page {page} says its number and the total");
+    }
+}
+
+#[test]
+fn the_register_holds_every_threat_title_and_the_diagram_its_names() {
+    let doc = webshop();
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = write_pdf(&doc, &options(), dir.path());
+    let text = squash(&poppler("pdftotext", &["-raw"], &pdf));
+    let threats = Analysis::with_builtin_rules(&doc).unwrap().threats(&doc);
+    assert!(threats.len() > 20);
+    for t in &threats {
+        assert!(text.contains(&squash(&t.title)), "threat title missing: {}", t.title);
+    }
+    // The diagram page: the drawing's labels are searchable text, not only outlines.
+    for name in ["Payment provider", "Shop API", "Sessions cache", "Charge card token"] {
+        assert!(doc.elements.values().any(|e| e.name == name), "{name} is in the example");
+    }
+    let diagrams_page = text.split("4 Data-flow diagrams").nth(2).expect("the diagrams section");
+    let figure = diagrams_page.split("Figure 1.").next().unwrap_or("");
+    for name in ["Payment provider", "Shop API", "Sessions cache", "Charge card token"] {
+        assert!(figure.contains(name), "{name} is not searchable on the diagram page: {figure}");
+    }
+    // The attack tree's cheapest scenario and the executive summary's plain words.
+    assert!(text.contains("Cheapest scenario (300 EUR): Phish the payment provider dashboard login."));
+    assert!(text.contains("The cheapest way to reach “Steal customer card data” costs the attacker 300 EUR"));
+
+    let fonts = Command::new("pdffonts").arg(&pdf).output().expect("pdffonts");
+    let fonts = String::from_utf8_lossy(&fonts.stdout);
+    let embedded: Vec<&str> = fonts.lines().filter(|l| l.contains("DejaVuSans")).collect();
+    assert_eq!(embedded.len(), 2, "regular and bold: {fonts}");
+    assert!(embedded.iter().all(|l| l.contains("+DejaVuSans") && l.contains(" yes yes yes ")), "embedded, subset, with Unicode maps: {fonts}");
+}
+
+#[test]
+fn chosen_sections_on_letter_paper() {
+    let dir = tempfile::tempdir().unwrap();
+    let options = ReportOptions { paper: Paper::Letter, sections: vec![Section::Threats, Section::Summary], ..options() };
+    let pdf = write_pdf(&webshop(), &options, dir.path());
+    assert!(info(&pdf).contains("612 x 792.001 pts (letter)"), "{}", info(&pdf));
+    let text = squash(&poppler("pdftotext", &[], &pdf));
+    assert!(text.contains("1 Executive summary") && text.contains("2 Threat register"), "in document order, renumbered");
+    let contents = squash(&poppler("pdftotext", &["-f", "2", "-l", "2"], &pdf));
+    for absent in [Section::Diagrams, Section::AttackTrees, Section::Findings] {
+        assert!(!contents.contains(absent.title()), "{} was not asked for", absent.title());
+    }
+    assert!(!text.contains("Checkout and payment"), "no diagram or inventory");
+}
+
+#[test]
+fn three_hundred_threats_fit_in_three_megabytes() {
+    let doc = report_model::model();
+    let threats = Analysis::with_builtin_rules(&doc).unwrap().threats(&doc);
+    assert!(threats.len() >= report_model::THREATS);
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = write_pdf(&doc, &options(), dir.path());
+    let size = std::fs::metadata(&pdf).unwrap().len();
+    assert!(size <= 3 * 1024 * 1024, "{size} bytes");
+    let text = squash(&poppler("pdftotext", &["-raw"], &pdf));
+    for t in &threats {
+        assert!(text.contains(&squash(&t.title)), "threat title missing: {}", t.title);
+    }
+    let total = pages(&pdf);
+    assert!(text.contains(&format!("Page {total} of {total}")));
+}
+
+/// A model whose names are markup, direction overrides, control characters and 100 KB.
+fn hostile() -> Document {
+    let mut doc = Document::new_model("<script>alert(1)</script> \u{202e}gnp.exe\u{202c} & \"quotes\"");
+    doc.metadata.summary = format!("Line one\u{0000}\u{0007}\nشبكة الدفع and עברית\n{}", "long ".repeat(20_000));
+    let diagram = *doc.diagrams.keys().next().unwrap();
+    let huge = "A".repeat(100 * 1024);
+    let names = [huge.as_str(), "<img src=x onerror=alert(1)>", "\u{202e}evil\u{202c} | pipe `code` [link](http://x)", "Zoë 日本語 café", "\u{0008}\u{001b}[31mred"];
+    let mut records = Vec::new();
+    let mut ids = Vec::new();
+    for (i, name) in names.iter().enumerate() {
+        let e = Element { id: new_id(), diagram, name: name.to_string(), description: huge.clone(), properties: ElementProperties::Process(Default::default()), ..Default::default() };
+        records.push(Record::Layout(Layout { id: e.id, x: 150.0 * i as f64, y: 0.0, width: 120.0, height: 60.0, points: vec![] }));
+        ids.push(e.id);
+        records.push(Record::Element(e));
+    }
+    records.push(Record::Element(Element {
+        id: new_id(),
+        diagram,
+        name: huge.clone(),
+        properties: ElementProperties::DataFlow(FlowProperties { source: Some(ids[0]), target: Some(ids[1]), protocol: huge.clone(), ..Default::default() }),
+        ..Default::default()
+    }));
+    records.push(Record::Threat(Threat { id: new_id(), title: huge.clone(), description: huge.clone(), rationale: huge.clone(), status: ThreatStatus::Accepted, target: Some(ids[1]), ..Default::default() }));
+    rampart_engine::Operation::Put { records }.apply(&mut doc).unwrap();
+    doc
+}
+
+#[test]
+fn hostile_text_gives_a_valid_pdf_svg_and_markdown() {
+    let doc = hostile();
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = write_pdf(&doc, &options(), dir.path());
+    assert!(pages(&pdf) < 100, "a 100 KB name is cut, not set over hundreds of pages");
+    let text = poppler("pdftotext", &["-raw"], &pdf);
+    assert!(text.contains("<script>alert(1)</script>"), "markup is shown as text");
+    assert!(text.contains("Zoë") && text.contains("café"));
+    assert!(!text.contains('\u{202e}') && !text.contains('\u{0007}') && !text.contains('\u{001b}'), "no direction override or control character reaches the page");
+    assert!(std::fs::metadata(&pdf).unwrap().len() < 3 * 1024 * 1024);
+
+    let diagram = *doc.diagrams.keys().next().unwrap();
+    let svg = export(&doc, &ExportRequest { format: ExportFormat::Svg, diagram: Some(diagram), tree: None, report: None }).unwrap();
+    let svg = String::from_utf8(svg.bytes).unwrap();
+    let xml = roxmltree::Document::parse(&svg).expect("well-formed SVG");
+    assert!(!xml.descendants().any(|n| n.has_tag_name("script") || n.has_tag_name("img")));
+
+    let md = report::markdown(&doc, &options()).unwrap();
+    // Every < is escaped (or a Mermaid entity), so no tag can open.
+    let bare = md.match_indices('<').find(|(i, _)| !md[..*i].ends_with('\\') && !md[*i..].starts_with("<br>"));
+    assert!(bare.is_none(), "markup is escaped in Markdown: {:?}", bare.map(|(i, _)| &md[i.saturating_sub(60)..(i + 30).min(md.len())]));
+    assert!(md.contains("\\<script\\>"));
+    assert!(md.len() < 400 * 1024, "long text is cut in Markdown too: {}", md.len());
+}
+
+#[test]
+fn markdown_has_the_same_sections_and_a_mermaid_diagram() {
+    let doc = webshop();
+    let md = report::markdown(&doc, &options()).unwrap();
+    for (i, section) in Section::ALL.iter().enumerate() {
+        assert!(md.contains(&format!("## {}. {}\n", i + 1, section.title())), "{} missing", section.title());
+    }
+    assert!(md.contains("```mermaid\nflowchart LR\n"));
+    assert!(md.contains("subgraph") && md.contains("-->|\"Charge card token\"|"));
+    let plain: Vec<_> = Analysis::with_builtin_rules(&doc).unwrap().threats(&doc).into_iter().filter(|t| !t.title.contains(['_', '*', '[', ']', '<', '>', '#', '!', '&', '|', '\\', '`', '~'])).collect();
+    assert!(plain.len() > 20);
+    for t in plain {
+        assert!(md.contains(&format!("**{}**", t.title)), "{}", t.title);
+    }
+}
+
+#[test]
+fn png_of_a_diagram_and_csv_of_threats() {
+    let doc = webshop();
+    let png = export(&doc, &ExportRequest { format: ExportFormat::Png, diagram: None, tree: None, report: None }).unwrap();
+    assert_eq!(&png.bytes[..8], b"\x89PNG\r\n\x1a\n");
+    let width = u32::from_be_bytes(png.bytes[16..20].try_into().unwrap());
+    assert!(width > 1000, "drawn at twice the drawing's size: {width}");
+    let csv = export(&doc, &ExportRequest { format: ExportFormat::Csv, diagram: None, tree: None, report: None }).unwrap();
+    let csv = String::from_utf8(csv.bytes).unwrap();
+    let threats = Analysis::with_builtin_rules(&doc).unwrap().threats(&doc);
+    assert_eq!(csv.split("\r\n").filter(|l| !l.is_empty()).count(), threats.len() + 1);
+}

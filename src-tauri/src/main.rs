@@ -4,19 +4,24 @@
 //! The webview never names a file: paths come from native dialogs, from the recent-files
 //! list, or from the command line that started the app.
 
-use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+mod analysis;
 
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use rampart_engine::analysis::RuleSet;
 use rampart_engine::recent::{RecentFile, RecentFiles};
 use rampart_engine::export::{export, ExportRequest, Saved};
 use rampart_engine::{files, Applied, Document, Editor, Opened, Operation, Snapshot};
 use tauri::{AppHandle, Manager, State};
 use tauri_plugin_dialog::DialogExt;
 
-/// The open model, if any, and the recent-files list.
+/// The open model, if any, the recent-files list, and the STRIDE rules in use (the
+/// built-in pack plus any the user loaded this session).
 struct App {
     editor: Mutex<Option<Editor>>,
     recent: RecentFiles,
+    rules: Mutex<Arc<RuleSet>>,
 }
 
 type CmdResult<T> = Result<T, String>;
@@ -200,7 +205,8 @@ fn main() {
         .plugin(tauri_plugin_dialog::init())
         .setup(|app| {
             let recent_file = app.path().app_config_dir()?.join("recent.json");
-            let state = App { editor: Mutex::new(None), recent: RecentFiles::new(recent_file) };
+            let rules = Arc::new(RuleSet::builtin()?);
+            let state = App { editor: Mutex::new(None), recent: RecentFiles::new(recent_file), rules: Mutex::new(rules) };
             // `rampart-app MODEL` opens MODEL, as a file manager does on double-click.
             if let Some(path) = std::env::args_os().nth(1).map(PathBuf::from) {
                 if let Err(e) = open_path(app.handle(), &state, &path) {
@@ -221,7 +227,13 @@ fn main() {
             close_model,
             apply,
             undo,
-            redo
+            redo,
+            analysis::analysis_overview,
+            analysis::threat_register,
+            analysis::threats_on,
+            analysis::threat_rules,
+            analysis::threat_record,
+            analysis::load_rule_pack_dialog
         ])
         .run(context);
     if let Err(e) = result {

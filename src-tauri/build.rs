@@ -5,6 +5,7 @@ fn main() {
         "recent_files", "current_model", "new_model", "open_model_dialog", "open_recent",
         "save_as_dialog", "export_dialog", "close_model", "apply", "undo", "redo",
         "analysis_overview", "threat_register", "threats_on", "threat_rules", "threat_record", "load_rule_pack_dialog",
+        "analyze_tree", "countermeasure_effects", "what_if",
     ];
     let attributes = tauri_build::Attributes::new()
         .app_manifest(tauri_build::AppManifest::new().commands(commands));

@@ -5,6 +5,7 @@
 //! list, or from the command line that started the app.
 
 mod analysis;
+mod trees;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -233,7 +234,10 @@ fn main() {
             analysis::threats_on,
             analysis::threat_rules,
             analysis::threat_record,
-            analysis::load_rule_pack_dialog
+            analysis::load_rule_pack_dialog,
+            trees::analyze_tree,
+            trees::countermeasure_effects,
+            trees::what_if
         ])
         .run(context);
     if let Err(e) = result {

@@ -1,0 +1,33 @@
+//! Commands over the attack trees of the open model: the values at every node, the
+//! cheapest scenario, the k cheapest, the Pareto front, an attacker profile, and "what if"
+//! a countermeasure were toggled. Each is one call into `rampart_engine::attack`; tree
+//! edits are ordinary operations sent through `apply`.
+//!
+//! The commands are async so that Tauri runs them off the main thread: the exact search on
+//! a large DAG must not freeze the window.
+
+use rampart_engine::attack::{self, AnalysisOptions, CountermeasureEffect, ImplementedOverride, TreeAnalysis, WhatIf};
+use rampart_engine::Id;
+use tauri::State;
+
+use crate::{App, CmdResult};
+
+/// Everything about one tree: values at every node, cheapest scenario and the nodes to
+/// light up, the `top_k` cheapest, the Pareto front, and the profile's verdict. What-if
+/// toggles in `options.overrides` are analysed without changing the model.
+#[tauri::command]
+pub async fn analyze_tree(state: State<'_, App>, tree: Id, options: AnalysisOptions) -> CmdResult<TreeAnalysis> {
+    state.with_editor(|editor| attack::analyze(editor.document(), tree, &options))
+}
+
+/// For every countermeasure of the tree: the cheapest way in if it were toggled.
+#[tauri::command]
+pub async fn countermeasure_effects(state: State<'_, App>, tree: Id, options: AnalysisOptions) -> CmdResult<Vec<CountermeasureEffect>> {
+    state.with_editor(|editor| attack::countermeasure_effects(editor.document(), tree, &options))
+}
+
+/// The cheapest way in before and after `toggles` (on top of the options' own overrides).
+#[tauri::command]
+pub async fn what_if(state: State<'_, App>, tree: Id, options: AnalysisOptions, toggles: Vec<ImplementedOverride>) -> CmdResult<WhatIf> {
+    state.with_editor(|editor| attack::what_if(editor.document(), tree, &options, &toggles))
+}

@@ -8,10 +8,11 @@ export PATH="$HOME/.cargo/bin:$PATH"
 say() { printf '\033[1m== %s\033[0m\n' "$*"; }
 
 # Debian packages: WebKitGTK and friends for Tauri, Xvfb and WebKitWebDriver for the
-# end-to-end tests, poppler for checking PDFs, ImageMagick for screenshots.
+# end-to-end tests (xdotool answers native file dialogs), poppler for checking PDFs,
+# ImageMagick for screenshots.
 APT_PACKAGES=(libwebkit2gtk-4.1-dev build-essential curl wget file libxdo-dev libssl-dev
   libayatana-appindicator3-dev librsvg2-dev pkg-config xvfb xauth webkit2gtk-driver
-  imagemagick x11-apps poppler-utils)
+  imagemagick x11-apps poppler-utils xdotool)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

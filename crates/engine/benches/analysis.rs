@@ -160,6 +160,8 @@ fn bench(c: &mut Criterion) {
     }
     group.sample_size(10);
     group.bench_function("render the whole register (all threat views)", |b| b.iter_with_large_drop(|| analysis.threats(&doc)));
+    // What the app asks after every edit: findings and badge counts, no threat worded.
+    group.bench_function("overview (findings and badges)", |b| b.iter_with_large_drop(|| analysis.overview(&doc)));
     group.finish();
 }
 

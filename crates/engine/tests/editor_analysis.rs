@@ -92,3 +92,52 @@ fn changing_the_rules_reruns_the_analysis() {
     assert!(with_builtin > with_none, "no rules, fewer threats ({with_builtin} vs {with_none})");
     assert_eq!(with_none as usize, doc.threats.len(), "without rules only the stored threats remain");
 }
+
+/// The overview counts without wording threats; it must agree with the register itself.
+fn assert_overview_matches_register(doc: &Document, analysis: &Analysis, when: &str) {
+    use std::collections::BTreeMap;
+    let register = analysis.threats(doc);
+    let mut expected: BTreeMap<Id, (u32, Option<risk::Severity>)> = BTreeMap::new();
+    for t in register.iter().filter(|t| !t.stale && t.status == ThreatStatus::Open) {
+        let Some(target) = t.target_id else { continue };
+        let e = expected.entry(target).or_insert((0, None));
+        e.0 += 1;
+        e.1 = e.1.max(Some(t.severity));
+    }
+    let overview = analysis.overview(doc);
+    let actual: BTreeMap<Id, (u32, Option<risk::Severity>)> =
+        overview.annotations.iter().filter(|a| a.threats > 0).map(|a| (a.element, (a.threats, a.highest_threat))).collect();
+    assert_eq!(actual, expected, "badges vs register {when}");
+    assert_eq!(overview.threat_count as usize, register.len(), "threat count {when}");
+    assert_eq!(overview.undecided as usize, register.iter().filter(|t| t.needs_decision()).count(), "undecided {when}");
+}
+
+#[test]
+fn the_overview_agrees_with_the_register_through_edits_manual_and_stale_threats() {
+    let rules = rules();
+    let (_dir, _path, mut editor) = editor_with(sample());
+    let (doc, analysis) = editor.analysed(&rules);
+    assert_overview_matches_register(doc, analysis, "at the start");
+    let generated = analysis.threats(doc).into_iter().find(|t| !t.stale && t.origin == Origin::Generated && t.target_id == Some(s::api())).unwrap();
+
+    // Raise one generated threat to critical, accept another, add a manual one.
+    let mut raised = generated.to_record();
+    raised.likelihood = 5;
+    raised.impact = 5;
+    editor.apply(&put(vec![Record::Threat(raised)]), None).unwrap();
+    let (doc, analysis) = editor.analysed(&rules);
+    assert_overview_matches_register(doc, analysis, "after an edit raised a threat");
+    let other = analysis.threats(doc).into_iter().find(|t| !t.stale && t.id != generated.id && t.target_id.is_some()).unwrap();
+    let mut accepted = other.to_record();
+    accepted.status = ThreatStatus::Accepted;
+    let manual = Threat { id: id(990), title: "Insider".into(), target: Some(s::worker()), origin: Origin::Manual, likelihood: 4, impact: 4, ..Default::default() };
+    editor.apply(&put(vec![Record::Threat(accepted), Record::Threat(manual)]), None).unwrap();
+    let (doc, analysis) = editor.analysed(&rules);
+    assert_overview_matches_register(doc, analysis, "after accepting one and adding a manual one");
+
+    // Deleting the API makes its edited threat stale, and the manual one on the worker too when it goes.
+    editor.apply(&Operation::Delete { keys: vec![el(s::api()), el(s::worker())] }, None).unwrap();
+    let (doc, analysis) = editor.analysed(&rules);
+    assert!(analysis.threats(doc).iter().any(|t| t.stale), "deleting made something stale");
+    assert_overview_matches_register(doc, analysis, "after deletes made threats stale");
+}

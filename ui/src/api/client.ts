@@ -5,8 +5,11 @@
 
 import { invoke } from "@tauri-apps/api/core";
 
+import type { AnalysisOptions } from "./bindings/AnalysisOptions";
 import type { Applied } from "./bindings/Applied";
+import type { CountermeasureEffect } from "./bindings/CountermeasureEffect";
 import type { ExportRequest } from "./bindings/ExportRequest";
+import type { ImplementedOverride } from "./bindings/ImplementedOverride";
 import type { Opened } from "./bindings/Opened";
 import type { Operation } from "./bindings/Operation";
 import type { Overview } from "./bindings/Overview";
@@ -16,6 +19,8 @@ import type { ThreatView } from "./bindings/ThreatView";
 import type { RecentFile } from "./bindings/RecentFile";
 import type { Saved } from "./bindings/Saved";
 import type { Snapshot } from "./bindings/Snapshot";
+import type { TreeAnalysis } from "./bindings/TreeAnalysis";
+import type { WhatIf } from "./bindings/WhatIf";
 
 /** The recent-files list, newest first. */
 export function recentFiles(): Promise<RecentFile[]> {
@@ -108,4 +113,19 @@ export function threatRules(): Promise<RuleInfo[]> {
 /** Load an extra STRIDE rule pack picked in the native dialog; how many rules are in use, or null when cancelled. */
 export function loadRulePackDialog(): Promise<number | null> {
   return invoke<number | null>("load_rule_pack_dialog");
+}
+
+/** The attack tree's values at every node, cheapest scenario, k cheapest, Pareto front and profile verdict. */
+export function analyzeTree(tree: string, options: AnalysisOptions): Promise<TreeAnalysis> {
+  return invoke<TreeAnalysis>("analyze_tree", { tree, options });
+}
+
+/** For every countermeasure of the tree: the cheapest way in if it were toggled. */
+export function countermeasureEffects(tree: string, options: AnalysisOptions): Promise<CountermeasureEffect[]> {
+  return invoke<CountermeasureEffect[]>("countermeasure_effects", { tree, options });
+}
+
+/** The cheapest way in before and after the `toggles`, without changing the model. */
+export function whatIf(tree: string, options: AnalysisOptions, toggles: ImplementedOverride[]): Promise<WhatIf> {
+  return invoke<WhatIf>("what_if", { tree, options, toggles });
 }

@@ -16,6 +16,7 @@ import { editorShortcuts, KEYS, keyLabel, runShortcut, type ViewCommands } from 
 import { Palette } from "./Palette";
 import { Toolbar } from "./Toolbar";
 import { useClipboardEvents } from "./useClipboardEvents";
+import { TreeEditor } from "../trees/TreeEditor";
 
 export function Editor({ model }: { model: Snapshot }) {
   return (
@@ -29,6 +30,8 @@ function EditorFrame({ model }: { model: Snapshot }) {
   const canvasRef = useRef<HTMLDivElement>(null);
   const status = useUi((s) => s.status);
   const picked = useUi((s) => s.diagram);
+  const pickedTree = useUi((s) => s.tree);
+  const tree = pickedTree && model.document.attack_trees[pickedTree] ? pickedTree : null;
   const panel = useUi((s) => s.panel);
   const annotations = useAnalysis((s) => s.annotations);
   const diagram = shownDiagram(model.document, picked);
@@ -58,20 +61,24 @@ function EditorFrame({ model }: { model: Snapshot }) {
     <div className="editor">
       <Toolbar model={model} diagram={diagram} view={view} />
       <div className="editor__body">
-        <Palette canvasRef={canvasRef} />
+        {!tree && <Palette canvasRef={canvasRef} />}
         <div className="editor__main">
-          <DiagramTabs doc={model.document} shown={diagram} />
-          <main className="editor__canvas" ref={canvasRef} aria-label="Diagram">
-            {diagram ? (
-              <Canvas key={`${model.path}#${diagram}`} doc={model.document} diagram={diagram} view={view} annotations={annotations} />
-            ) : (
-              <div className="empty-note">This model has no diagram. Add one with + above.</div>
-            )}
-            {finding && <FindBar doc={model.document} diagram={diagram} onClose={() => setFinding(false)} />}
-          </main>
+          <DiagramTabs doc={model.document} shown={tree ?? diagram} />
+          {tree ? (
+            <TreeEditor doc={model.document} tree={tree} />
+          ) : (
+            <main className="editor__canvas" ref={canvasRef} aria-label="Diagram">
+              {diagram ? (
+                <Canvas key={`${model.path}#${diagram}`} doc={model.document} diagram={diagram} view={view} annotations={annotations} />
+              ) : (
+                <div className="empty-note">This model has no diagram. Add one with + above.</div>
+              )}
+              {finding && <FindBar doc={model.document} diagram={diagram} onClose={() => setFinding(false)} />}
+            </main>
+          )}
           {panel && <AnalysisPanel doc={model.document} panel={panel} />}
         </div>
-        <Inspector doc={model.document} diagram={diagram} />
+        {!tree && <Inspector doc={model.document} diagram={diagram} />}
       </div>
       <footer className="statusbar">
         <span data-testid="status" role="status">

@@ -7,6 +7,8 @@ interface RenameInputProps {
   /** The record renamed: an element, a diagram. */
   recordKey: RecordKey;
   name: string;
+  /** What the field starts with instead of the name (typing over a selected node starts a rename). */
+  initial?: string | null;
   className?: string;
   /** Called once, when the field closes (committed or cancelled). */
   onDone: () => void;
@@ -16,7 +18,7 @@ interface RenameInputProps {
  * The in-place name editor. Enter or leaving the field sends one `rename`; Escape cancels.
  * An unchanged name sends nothing.
  */
-export function RenameInput({ recordKey, name, className, onDone }: RenameInputProps) {
+export function RenameInput({ recordKey, name, initial = null, className, onDone }: RenameInputProps) {
   const ref = useRef<HTMLInputElement>(null);
   const done = useRef(false);
 
@@ -24,8 +26,9 @@ export function RenameInput({ recordKey, name, className, onDone }: RenameInputP
     const input = ref.current;
     if (!input) return;
     input.focus();
-    input.select();
-  }, []);
+    if (initial === null) input.select();
+    else input.setSelectionRange(initial.length, initial.length);
+  }, [initial]);
 
   const finish = (commit: boolean) => {
     if (done.current) return;
@@ -42,7 +45,7 @@ export function RenameInput({ recordKey, name, className, onDone }: RenameInputP
       ref={ref}
       data-testid="rename-input"
       className={`rename-input nodrag nopan nowheel ${className ?? ""}`}
-      defaultValue={name}
+      defaultValue={initial ?? name}
       aria-label="Name"
       spellCheck={false}
       onKeyDown={(e) => {

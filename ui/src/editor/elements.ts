@@ -53,7 +53,7 @@ export function shownDiagram(doc: Document, picked: string | null): string | nul
 }
 
 /** "<label> N": the first such name not in `taken`, N counting from `from`. */
-function firstFreeName(label: string, taken: ReadonlySet<string>, from: number): string {
+export function firstFreeName(label: string, taken: ReadonlySet<string>, from: number): string {
   let n = from;
   while (taken.has(`${label} ${n}`)) n += 1;
   return `${label} ${n}`;

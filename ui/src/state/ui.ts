@@ -27,6 +27,8 @@ export interface UiState {
   status: string;
   /** The diagram the user picked; the editor falls back to the first when it is gone. */
   diagram: string | null;
+  /** The attack tree shown instead of a diagram, if one is picked. */
+  tree: string | null;
   /** Selected element ids (nodes and flows), in the order they were selected. */
   selection: string[];
   /** The element whose name is being edited in place. */
@@ -47,6 +49,8 @@ export interface UiState {
   setStatus: (status: string) => void;
   /** Show another diagram (with nothing selected). */
   showDiagram: (id: string) => void;
+  /** Show an attack tree in place of the diagram (null: back to the diagram). */
+  showTree: (id: string | null) => void;
   setSelection: (ids: string[]) => void;
   /** Apply select/deselect changes, keeping the order of selection. */
   changeSelection: (changes: SelectChange[]) => void;
@@ -69,6 +73,7 @@ export const useUi = create<UiState>()((set) => ({
   notice: null,
   status: "",
   diagram: null,
+  tree: null,
   selection: [],
   renaming: null,
   focus: null,
@@ -80,7 +85,8 @@ export const useUi = create<UiState>()((set) => ({
   dismissError: () => set({ error: null }),
   showNotice: (notice) => set({ notice }),
   setStatus: (status) => set({ status }),
-  showDiagram: (id) => set((state) => (state.diagram === id ? state : { diagram: id, selection: [], renaming: null })),
+  showDiagram: (id) => set((state) => (state.diagram === id && state.tree === null ? state : { diagram: id, tree: null, selection: [], renaming: null })),
+  showTree: (id) => set((state) => (state.tree === id ? state : { tree: id, selection: [], renaming: null })),
   setSelection: (ids) => set({ selection: ids }),
   changeSelection: (changes) =>
     set((state) => {
@@ -95,8 +101,8 @@ export const useUi = create<UiState>()((set) => ({
   setRenaming: (id) => set({ renaming: id }),
   setClipboard: (payload) => set({ clipboard: payload }),
   requestFit: () => set((state) => ({ fitRequests: state.fitRequests + 1 })),
-  reveal: (id, diagram) => set((state) => ({ diagram, selection: [id], renaming: null, focus: { id, n: (state.focus?.n ?? 0) + 1 } })),
+  reveal: (id, diagram) => set((state) => ({ diagram, tree: null, selection: [id], renaming: null, focus: { id, n: (state.focus?.n ?? 0) + 1 } })),
   togglePanel: (panel) => set((state) => ({ panel: state.panel === panel ? null : panel })),
   showThreat: (id) => set(id ? { panel: "threats", threat: id } : { threat: null }),
-  reset: () => set({ diagram: null, selection: [], renaming: null, focus: null, status: "", notice: null, threat: null }),
+  reset: () => set({ diagram: null, tree: null, selection: [], renaming: null, focus: null, status: "", notice: null, threat: null }),
 }));

@@ -43,7 +43,9 @@ function plan(doc: Document, op: Operation): [RecordKey, ModelRecord | null][] {
     case "rename": {
       const record = get(doc, op.key);
       if (!record || record.type === "layout" || record.type === "metadata") throw `nothing to rename at ${op.key.id}`;
-      return [[op.key, { ...record, value: { ...record.value, name: op.name } } as ModelRecord]];
+      // Attack-tree nodes keep their name as a label.
+      const field = record.type === "attack_node" ? "label" : "name";
+      return [[op.key, { ...record, value: { ...record.value, [field]: op.name } } as ModelRecord]];
     }
     case "translate":
       return op.ids.flatMap((id): [RecordKey, ModelRecord][] => {

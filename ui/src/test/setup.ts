@@ -40,5 +40,5 @@ afterEach(() => {
   cleanup();
   clearMocks();
   useModel.setState({ model: null });
-  useUi.setState({ error: null, notice: null, status: "", diagram: null, selection: [], renaming: null, focus: null, fitRequests: 0, clipboard: null });
+  useUi.setState({ error: null, notice: null, status: "", diagram: null, tree: null, selection: [], renaming: null, focus: null, fitRequests: 0, clipboard: null });
 });

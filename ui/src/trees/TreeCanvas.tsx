@@ -1,0 +1,225 @@
+// The tree drawn top-down: nodes as cards carrying the engine's values, gates drawn under
+// their node (AND flat-topped and round-bottomed, OR pointed, SAND an AND with an arrow
+// along its children in order), countermeasures hanging on dashed links, extra links of
+// shared steps dashed. The cheapest scenario is lit; what the attacker profile rules out
+// is greyed. The keyboard edits the tree (see KEYS_HELP).
+
+import { useEffect, useMemo, useRef, type KeyboardEvent } from "react";
+
+import type { AttackNode } from "../api/bindings/AttackNode";
+import type { Document } from "../api/bindings/Document";
+import type { NodeAnalysis } from "../api/bindings/NodeAnalysis";
+import { RenameInput } from "../editor/RenameInput";
+import { addChild, addSibling, deleteNode, parentOf, toggleCollapsed, toggleImplemented } from "./commands";
+import { duration, money, percent } from "./format";
+import { layoutTree, neighbour, type Placed, type TreeLayout } from "./layout";
+import { isLeaf, nodeLabel } from "./model";
+import { useTree } from "./store";
+
+const PAD = 32;
+
+export const KEYS_HELP = "Tab: add a child · Enter: add a sibling · arrows: move · F2 or type: rename · Delete: delete · Space: collapse or expand";
+
+const ARROWS: { [key: string]: "up" | "down" | "left" | "right" } = { ArrowUp: "up", ArrowDown: "down", ArrowLeft: "left", ArrowRight: "right" };
+
+/** The gate's glyph, centred on (0, 0), about 24 × 20. */
+function gatePath(gate: AttackNode["gate"]): string {
+  return gate === "or" ? "M -12 -9 Q 0 -3 12 -9 Q 10 3 0 11 Q -10 3 -12 -9 Z" : "M -12 -9 L 12 -9 L 12 1 A 12 10 0 0 1 -12 1 Z";
+}
+
+/** A button on a card neither selects the card nor takes the keyboard from the canvas. */
+const keepFocus = (e: { stopPropagation: () => void; preventDefault: () => void }) => {
+  e.stopPropagation();
+  e.preventDefault();
+};
+
+const GATE_WORDS = { and: "AND", or: "OR", sand: "SAND", leaf: "" } as const;
+
+function Links({ doc, layout, lit }: { doc: Document; layout: TreeLayout; lit: Set<string> }) {
+  const glyphY = (p: Placed) => p.y + p.height + 16;
+  return (
+    <svg className="tree-links" width={layout.width + PAD * 2} height={layout.height + PAD * 2} aria-hidden>
+      <defs>
+        <marker id="tree-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+          <path d="M 0 0 L 10 5 L 0 10 z" className="tree-links__arrowhead" />
+        </marker>
+      </defs>
+      <g transform={`translate(${PAD} ${PAD})`}>
+        {layout.links.map((l) => {
+          const from = layout.nodes.get(l.from)!;
+          const to = layout.nodes.get(l.to)!;
+          const gate = l.kind === "child" && doc.attack_nodes[l.from] && !isLeaf(doc.attack_nodes[l.from]!);
+          const x1 = from.x + from.width / 2;
+          const y1 = gate ? glyphY(from) + 10 : from.y + from.height;
+          const x2 = to.x + to.width / 2;
+          const y2 = to.y;
+          const mid = (y1 + y2) / 2;
+          const onPath = lit.has(l.from) && lit.has(l.to);
+          const cls = ["tree-link", `tree-link--${l.kind}`, l.primary ? "" : "tree-link--shared", onPath ? "is-lit" : ""].join(" ");
+          return <path key={`${l.from}>${l.to}`} className={cls} d={`M ${x1} ${y1} C ${x1} ${mid}, ${x2} ${mid}, ${x2} ${y2}`} />;
+        })}
+        {[...layout.nodes.values()].map((p) => {
+          const n = doc.attack_nodes[p.id];
+          if (!n || isLeaf(n) || n.collapsed) return null;
+          const cx = p.x + p.width / 2;
+          const kids = n.children.map((c) => layout.nodes.get(c)).filter((c): c is Placed => !!c);
+          const arrowY = glyphY(p) + 26;
+          return (
+            <g key={`gate-${p.id}`} data-testid="gate" data-gate={n.gate} data-node={p.id}>
+              <line className={`tree-link${lit.has(p.id) ? " is-lit" : ""}`} x1={cx} y1={p.y + p.height} x2={cx} y2={glyphY(p) - 9} />
+              <path className={`gate gate--${n.gate}${lit.has(p.id) ? " is-lit" : ""}`} d={gatePath(n.gate)} transform={`translate(${cx} ${glyphY(p)})`} />
+              <text className="gate__word" x={cx + 18} y={glyphY(p) + 4}>
+                {GATE_WORDS[n.gate]}
+              </text>
+              {n.gate === "sand" && kids.length > 1 && (
+                <line className="gate__order" x1={kids[0]!.x + kids[0]!.width / 2 - 20} y1={arrowY} x2={kids.at(-1)!.x + kids.at(-1)!.width / 2 + 20} y2={arrowY} markerEnd="url(#tree-arrow)" />
+              )}
+            </g>
+          );
+        })}
+      </g>
+    </svg>
+  );
+}
+
+function Values({ v, currency, node }: { v: NodeAnalysis | undefined; currency: string; node: AttackNode }) {
+  if (!v) return <div className="tnode__values">…</div>;
+  if (!v.reachable) return <div className="tnode__values tnode__values--blocked">{node.role === "defense" ? "cannot be defeated" : "blocked"}</div>;
+  return (
+    <div className="tnode__values">
+      <span data-testid="node-cost" title="Cost of the cheapest way past this node">
+        {money(v.min_cost, currency)}
+      </span>
+      <span title="Probability of the most likely way past this node">{percent(v.max_probability)}</span>
+      <span title="Shortest time">{duration(v.min_time)}</span>
+      <span title="Lowest skill needed (1-5)">skill {v.min_skill ?? "—"}</span>
+      {isLeaf(node) && node.attributes.detectability !== null && <span title="Detectability (1-5)">detect {node.attributes.detectability}</span>}
+    </div>
+  );
+}
+
+function Card({ node, placed, v, currency, lit, selected }: { node: AttackNode; placed: Placed; v: NodeAnalysis | undefined; currency: string; lit: boolean; selected: boolean }) {
+  const renaming = useTree((s) => (s.renaming?.id === node.id ? s.renaming : null));
+  const { select, rename } = useTree.getState();
+  const defense = node.role === "defense";
+  const classes = [
+    "tnode",
+    `tnode--${node.role}`,
+    isLeaf(node) ? "tnode--leaf" : "tnode--gate",
+    defense && node.implemented ? "is-implemented" : "",
+    lit ? "is-lit" : "",
+    selected ? "is-selected" : "",
+    v && !v.reachable ? "is-blocked" : "",
+    v?.within_profile === false ? "is-out-of-reach" : "",
+  ].join(" ");
+  return (
+    <div
+      className={classes}
+      style={{ left: placed.x + PAD, top: placed.y + PAD, width: placed.width, height: placed.height }}
+      data-testid="tree-node"
+      data-id={node.id}
+      data-role={node.role}
+      data-lit={lit}
+      data-cost={v?.min_cost ?? ""}
+      data-probability={v?.max_probability ?? ""}
+      data-time={v?.min_time ?? ""}
+      data-skill={v?.min_skill ?? ""}
+      data-within={v?.within_profile ?? ""}
+      onMouseDown={() => select(node.id)}
+      onDoubleClick={() => rename(node.id)}
+    >
+      {renaming ? (
+        <RenameInput
+          recordKey={{ kind: "attack_node", id: node.id }}
+          name={node.label}
+          initial={renaming.initial}
+          className="tnode__input"
+          onDone={() => {
+            rename(null);
+            document.querySelector<HTMLElement>('[data-testid="tree-canvas"]')?.focus();
+          }}
+        />
+      ) : (
+        <div className="tnode__label" data-testid="tree-node-label" title={nodeLabel(node)}>
+          {defense && <span className="tnode__shield" aria-label="Countermeasure">⛨ </span>}
+          {nodeLabel(node)}
+        </div>
+      )}
+      {defense ? (
+        <button
+          type="button"
+          className="tnode__implemented"
+          data-testid="cm-implemented"
+          aria-pressed={node.implemented}
+          title="Is this control in place? Click to change"
+          tabIndex={-1}
+          onMouseDown={keepFocus}
+          onClick={() => void toggleImplemented(node.id)}
+        >
+          {node.implemented ? "✓ In place" : "○ Not in place"}
+        </button>
+      ) : (
+        <Values v={v} currency={currency} node={node} />
+      )}
+      {(node.children.length > 0 || node.countermeasures.length > 0) && (
+        <button
+          type="button"
+          className="tnode__fold"
+          data-testid="fold"
+          title={node.collapsed ? "Expand" : "Collapse"}
+          aria-expanded={!node.collapsed}
+          tabIndex={-1}
+          onMouseDown={keepFocus}
+          onClick={() => void toggleCollapsed(node.id)}
+        >
+          {node.collapsed ? `▸ ${placed.hidden} hidden` : "▾"}
+        </button>
+      )}
+    </div>
+  );
+}
+
+export function TreeCanvas({ doc, tree }: { doc: Document; tree: string }) {
+  const ref = useRef<HTMLDivElement>(null);
+  const layout = useMemo(() => layoutTree(doc, tree), [doc, tree]);
+  const selected = useTree((s) => s.selected);
+  const analysis = useTree((s) => s.analysis);
+  const highlighted = useTree((s) => s.highlighted);
+  const currency = doc.metadata.currency;
+  const values = useMemo(() => new Map((analysis?.nodes ?? []).map((n) => [n.id, n])), [analysis]);
+  const lit = useMemo(() => new Set(highlighted ?? analysis?.cheapest_nodes ?? []), [highlighted, analysis]);
+
+  useEffect(() => {
+    ref.current?.querySelector(`[data-id="${selected}"]`)?.scrollIntoView?.({ block: "nearest", inline: "nearest" });
+  }, [selected, layout]);
+
+  const onKey = (e: KeyboardEvent) => {
+    const { select, rename, renaming } = useTree.getState();
+    if (renaming || e.ctrlKey || e.metaKey || e.altKey || !selected || !doc.attack_nodes[selected]) return;
+    const direction = ARROWS[e.key];
+    const node = doc.attack_nodes[selected]!;
+    let handled = true;
+    if (direction) {
+      const next = neighbour(layout, selected, direction, (id) => parentOf(doc, id));
+      if (next) select(next);
+    } else if (e.key === "Tab" && !e.shiftKey) void addChild(selected);
+    else if (e.key === "Enter") void addSibling(selected);
+    else if (e.key === "F2") rename(selected);
+    else if (e.key === "Delete" || e.key === "Backspace") void deleteNode(selected);
+    else if (e.key === " " && (node.children.length > 0 || node.countermeasures.length > 0)) void toggleCollapsed(selected);
+    else if (e.key.length === 1 && e.key !== " ") rename(selected, e.key);
+    else handled = false;
+    if (handled) e.preventDefault();
+  };
+
+  return (
+    <div className="tree-canvas" ref={ref} tabIndex={0} data-testid="tree-canvas" aria-label="Attack tree" onKeyDown={onKey}>
+      <div className="tree-canvas__inner" style={{ width: layout.width + PAD * 2, height: layout.height + PAD * 2 + 40 }}>
+        <Links doc={doc} layout={layout} lit={lit} />
+        {layout.order.map((id) => (
+          <Card key={id} node={doc.attack_nodes[id]!} placed={layout.nodes.get(id)!} v={values.get(id)} currency={currency} lit={lit.has(id)} selected={id === selected} />
+        ))}
+      </div>
+    </div>
+  );
+}

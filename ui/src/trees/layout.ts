@@ -1,0 +1,139 @@
+// Where each node of a tree goes on the canvas: a top-down tidy layout. The goal is at the
+// top; each parent sits centred over its children, countermeasures after the children. A
+// step shared by several parents (a DAG) is placed under the first parent that reaches it
+// and linked from the others. Collapsed subtrees are hidden. Pure geometry: no values.
+
+import type { Document } from "../api/bindings/Document";
+
+export const NODE_W = 188;
+export const NODE_H = 92;
+export const COUNTER_H = 64;
+const GAP_X = 24;
+const GAP_Y = 72;
+
+export interface Placed {
+  id: string;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  depth: number;
+  /** Nodes hidden below this one because it is collapsed (0 when expanded). */
+  hidden: number;
+}
+
+export interface Link {
+  from: string;
+  to: string;
+  /** A countermeasure hangs on its node; a child refines it. */
+  kind: "child" | "countermeasure";
+  /** False for the extra links of a shared step, drawn from its other parents. */
+  primary: boolean;
+}
+
+export interface TreeLayout {
+  nodes: Map<string, Placed>;
+  /** The visible nodes in reading order (depth first), for the keyboard. */
+  order: string[];
+  links: Link[];
+  width: number;
+  height: number;
+}
+
+/** Count the nodes below `id` (each once), for the "N hidden" mark of a collapsed node. */
+function descendants(doc: Document, id: string): number {
+  const seen = new Set<string>();
+  const stack = [id];
+  while (stack.length > 0) {
+    const n = doc.attack_nodes[stack.pop()!];
+    for (const c of [...(n?.children ?? []), ...(n?.countermeasures ?? [])]) {
+      if (!seen.has(c) && c !== id) {
+        seen.add(c);
+        stack.push(c);
+      }
+    }
+  }
+  return seen.size;
+}
+
+export function layoutTree(doc: Document, tree: string): TreeLayout {
+  const root = doc.attack_trees[tree]?.root;
+  const empty: TreeLayout = { nodes: new Map(), order: [], links: [], width: 0, height: 0 };
+  if (!root || !doc.attack_nodes[root]) return empty;
+
+  // The spanning tree: each node under the first parent that reaches it, depth first.
+  const kids = new Map<string, string[]>();
+  const depth = new Map<string, number>([[root, 0]]);
+  const order: string[] = [];
+  const stack = [root];
+  while (stack.length > 0) {
+    const id = stack.pop()!;
+    order.push(id);
+    const n = doc.attack_nodes[id]!;
+    const own: string[] = [];
+    if (!n.collapsed) {
+      for (const c of [...n.children, ...n.countermeasures]) {
+        if (!depth.has(c) && doc.attack_nodes[c]) {
+          depth.set(c, depth.get(id)! + 1);
+          own.push(c);
+        }
+      }
+    }
+    kids.set(id, own);
+    for (let i = own.length - 1; i >= 0; i -= 1) stack.push(own[i]!);
+  }
+
+  // Widths children first (reverse reading order), then x from the left, parents centred.
+  const width = new Map<string, number>();
+  for (let i = order.length - 1; i >= 0; i -= 1) {
+    const id = order[i]!;
+    const own = kids.get(id)!;
+    const sum = own.reduce((s, c) => s + width.get(c)!, 0) + GAP_X * Math.max(0, own.length - 1);
+    width.set(id, Math.max(NODE_W, sum));
+  }
+  const nodes = new Map<string, Placed>();
+  const left = new Map<string, number>([[root, 0]]);
+  let bottom = 0;
+  for (const id of order) {
+    const n = doc.attack_nodes[id]!;
+    const x0 = left.get(id)!;
+    const w = width.get(id)!;
+    const d = depth.get(id)!;
+    const height = n.role === "defense" ? COUNTER_H : NODE_H;
+    const y = d * (NODE_H + GAP_Y);
+    nodes.set(id, { id, x: x0 + (w - NODE_W) / 2, y, width: NODE_W, height, depth: d, hidden: n.collapsed ? descendants(doc, id) : 0 });
+    bottom = Math.max(bottom, y + height);
+    const own = kids.get(id)!;
+    const used = own.reduce((s, c) => s + width.get(c)!, 0) + GAP_X * Math.max(0, own.length - 1);
+    let x = x0 + (w - used) / 2;
+    for (const c of own) {
+      left.set(c, x);
+      x += width.get(c)! + GAP_X;
+    }
+  }
+
+  const links: Link[] = [];
+  for (const id of order) {
+    const n = doc.attack_nodes[id]!;
+    if (n.collapsed) continue;
+    const primary = new Set(kids.get(id));
+    for (const c of n.children) if (nodes.has(c)) links.push({ from: id, to: c, kind: "child", primary: primary.has(c) });
+    for (const c of n.countermeasures) if (nodes.has(c)) links.push({ from: id, to: c, kind: "countermeasure", primary: primary.has(c) });
+  }
+  return { nodes, order, links, width: width.get(root)!, height: bottom };
+}
+
+/** The node a keyboard move reaches: up to the parent, down to the first child, left and right along the row. */
+export function neighbour(layout: TreeLayout, from: string, direction: "up" | "down" | "left" | "right", parentOf: (id: string) => string | undefined): string | null {
+  const here = layout.nodes.get(from);
+  if (!here) return null;
+  if (direction === "up") return parentOf(from) ?? null;
+  if (direction === "down") {
+    const child = layout.links.find((l) => l.from === from && l.primary);
+    return child?.to ?? null;
+  }
+  const row = [...layout.nodes.values()].filter((p) => p.depth === here.depth).sort((a, b) => a.x - b.x);
+  const at = row.findIndex((p) => p.id === from);
+  const next = row[direction === "left" ? at - 1 : at + 1];
+  return next?.id ?? null;
+}

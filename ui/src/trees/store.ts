@@ -1,0 +1,130 @@
+// The tree editor's state: what is selected and being renamed, the attacker profile and
+// what-if toggles the user is trying, and the engine's analysis of the tree shown. None of
+// it is saved. The analysis is the engine's answer, refreshed after every change; the UI
+// computes no value itself.
+//
+// Refreshes are coalesced as the model's analysis is (state/analysis.ts): while one is in
+// flight, further requests collapse into one more after it, and an answer about an older
+// request never replaces a newer one.
+
+import { create } from "zustand";
+
+import * as client from "../api/client";
+import type { AnalysisOptions } from "../api/bindings/AnalysisOptions";
+import type { AttackerProfile } from "../api/bindings/AttackerProfile";
+import type { CountermeasureEffect } from "../api/bindings/CountermeasureEffect";
+import type { ImplementedOverride } from "../api/bindings/ImplementedOverride";
+import type { TreeAnalysis } from "../api/bindings/TreeAnalysis";
+import { errorMessage } from "../state/errors";
+import { useUi } from "../state/ui";
+
+/** How many of the cheapest scenarios the side panel lists. */
+export const TOP_K = 5;
+
+/** The root's cheapest cost before and after the latest change that moved it. */
+export interface CostChange {
+  before: number | null;
+  after: number | null;
+}
+
+export interface TreeState {
+  /** The tree the state below is about. */
+  tree: string | null;
+  selected: string | null;
+  /** The node being renamed, with the text the field starts with (typing starts a rename). */
+  renaming: { id: string; initial: string | null } | null;
+  /** A scenario of the side panel the canvas shows instead of the cheapest. */
+  highlighted: string[] | null;
+  profile: AttackerProfile | null;
+  overrides: ImplementedOverride[];
+  presenting: boolean;
+  analysis: TreeAnalysis | null;
+  effects: CountermeasureEffect[];
+  change: CostChange | null;
+  select: (id: string | null) => void;
+  rename: (id: string | null, initial?: string | null) => void;
+  highlight: (steps: string[] | null) => void;
+  setProfile: (profile: AttackerProfile | null) => void;
+  /** Try a countermeasure as (not) implemented, or stop trying it (null). */
+  tryOverride: (node: string, implemented: boolean | null) => void;
+  present: (on: boolean) => void;
+  /** Another tree (or none) is shown: start afresh. */
+  open: (tree: string | null, root: string | null) => void;
+}
+
+const FRESH = {
+  selected: null,
+  renaming: null,
+  highlighted: null,
+  profile: null,
+  overrides: [],
+  presenting: false,
+  analysis: null,
+  effects: [],
+  change: null,
+} satisfies Partial<TreeState>;
+
+export const useTree = create<TreeState>()((set) => ({
+  tree: null,
+  ...FRESH,
+  select: (id) => set((s) => (s.selected === id ? s : { selected: id, renaming: null })),
+  rename: (id, initial = null) => set({ renaming: id ? { id, initial } : null }),
+  highlight: (steps) => set({ highlighted: steps }),
+  setProfile: (profile) => set({ profile }),
+  tryOverride: (node, implemented) =>
+    set((s) => {
+      const others = s.overrides.filter((o) => o.node !== node);
+      return { overrides: implemented === null ? others : [...others, { node, implemented }] };
+    }),
+  present: (on) => set({ presenting: on }),
+  open: (tree, root) => {
+    generation += 1;
+    set({ tree, ...FRESH, selected: root });
+  },
+}));
+
+/** The options the analysis runs with: the side panel's list, the profile and the tries. */
+export function analysisOptions(state: Pick<TreeState, "profile" | "overrides">): AnalysisOptions {
+  return { top_k: TOP_K, pareto: true, profile: state.profile, overrides: state.overrides };
+}
+
+let inFlight: Promise<void> | null = null;
+let again = false;
+/** Bumped when another tree is opened: answers about the old one are dropped. */
+let generation = 0;
+
+async function fetchOnce(): Promise<void> {
+  const asked = generation;
+  const state = useTree.getState();
+  if (!state.tree) return;
+  const options = analysisOptions(state);
+  const [analysis, effects] = await Promise.all([client.analyzeTree(state.tree, options), client.countermeasureEffects(state.tree, options)]);
+  if (asked !== generation) return;
+  useTree.setState((s) => {
+    const before = s.analysis?.root.min_cost ?? null;
+    const after = analysis.root.min_cost;
+    const moved = s.analysis !== null && before !== after;
+    return { analysis, effects, change: moved ? { before, after } : s.change };
+  });
+}
+
+/** Ask the engine for the analysis of the shown tree as the model is now. */
+export function refreshTree(): Promise<void> {
+  if (inFlight) {
+    again = true;
+    return inFlight;
+  }
+  inFlight = (async () => {
+    do {
+      again = false;
+      const asked = generation;
+      try {
+        await fetchOnce();
+      } catch (e) {
+        if (asked === generation) useUi.getState().showError(errorMessage(e));
+      }
+    } while (again);
+    inFlight = null;
+  })();
+  return inFlight;
+}

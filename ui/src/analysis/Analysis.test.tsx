@@ -217,6 +217,32 @@ describe("threat register", () => {
   });
 });
 
+describe("rule packs", () => {
+  it("a loaded pack regenerates the threats; a refused one says why", async () => {
+    let answer: () => unknown = () => 52;
+    const doc = documentWith([{ element: shape(A, "process", "API"), layout: layout(A, 0, 0) }]);
+    const engine = fakeEngine(doc);
+    const backend = fakeBackend({
+      current_model: () => snapshot(engine.doc()),
+      apply: engine.apply,
+      threat_register: () => REGISTER,
+      load_rule_pack_dialog: () => answer(),
+    });
+    render(<App />);
+    fireEvent.click(await screen.findByTestId("threats-button"));
+    const before = backend.of("analysis_overview").length;
+    fireEvent.click(await screen.findByTestId("load-rule-pack"));
+    await waitFor(() => expect(screen.getByTestId("status").textContent).toBe("Rule pack loaded · 52 rules in use"));
+    expect(backend.of("analysis_overview").length).toBeGreaterThan(before);
+
+    answer = () => {
+      throw "pack.json: rule pack “extra”: rule X-1 has no title";
+    };
+    fireEvent.click(screen.getByTestId("load-rule-pack"));
+    expect((await screen.findByTestId("error-message")).textContent).toContain("rule X-1 has no title");
+  });
+});
+
 describe("inspector", () => {
   it("lists the selected element's threats; a click opens it in the register", async () => {
     await open();

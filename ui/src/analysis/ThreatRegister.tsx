@@ -7,7 +7,7 @@ import { useMemo, useState } from "react";
 import type { Document } from "../api/bindings/Document";
 import type { ThreatView } from "../api/bindings/ThreatView";
 import { useUi } from "../state/ui";
-import { addManualThreat } from "./edits";
+import { addManualThreat, loadRulePack } from "./edits";
 import { BY_RISK, CATEGORIES, nextSort, NO_FILTER, SEVERITIES, shownThreats, STATUSES, type RegisterFilter, type Sort, type SortKey } from "./register";
 import { ThreatDetails } from "./ThreatDetails";
 
@@ -92,6 +92,9 @@ export function ThreatRegister({ doc, threats }: { doc: Document; threats: Threa
           </span>
           <button type="button" className="button button--small" data-testid="add-threat" onClick={() => void addThreat()} title="Write down a threat the rules did not generate (against the selected element, if one is selected)">
             + Threat
+          </button>
+          <button type="button" className="button button--small" data-testid="load-rule-pack" onClick={() => void loadRulePack()} title="Generate threats from an extra rule pack too (JSON, the format of the built-in rules)">
+            Rule pack…
           </button>
         </div>
         <div className="register__table-wrap">

@@ -8,6 +8,7 @@ import type { Mitigation } from "../api/bindings/Mitigation";
 import type { StrideCategory } from "../api/bindings/StrideCategory";
 import type { Threat } from "../api/bindings/Threat";
 import { apply } from "../state/actions";
+import { refreshAnalysis } from "../state/analysis";
 import { errorMessage } from "../state/errors";
 import { newId } from "../state/ids";
 import { useModel } from "../state/model";
@@ -100,4 +101,16 @@ export function dismissFinding(finding: Finding, reason: string): Promise<boolea
 /** Bring a dismissed finding back. */
 export function restoreFinding(id: string): Promise<boolean> {
   return apply({ op: "delete", keys: [{ kind: "dismissal", id }] });
+}
+
+/** Load an extra STRIDE rule pack picked in the native dialog; the threats are generated again. */
+export async function loadRulePack(): Promise<void> {
+  try {
+    const count = await client.loadRulePackDialog();
+    if (count === null) return;
+    useUi.getState().setStatus(`Rule pack loaded · ${count} rules in use`);
+    await refreshAnalysis();
+  } catch (e) {
+    useUi.getState().showError(errorMessage(e));
+  }
 }

@@ -7,6 +7,7 @@
 import { useEffect, useState } from "react";
 
 import * as client from "../api/client";
+import type { CountermeasureEffect } from "../api/bindings/CountermeasureEffect";
 import type { Document } from "../api/bindings/Document";
 import type { WhatIf } from "../api/bindings/WhatIf";
 import { durationWords, money } from "./format";
@@ -35,11 +36,11 @@ export function Presentation({ doc, tree }: { doc: Document; tree: string }) {
   const last = steps.length + 1;
 
   // The strongest single control not yet in place: the one that raises the cheapest cost most (blocking beats any cost).
+  const rank = (e: CountermeasureEffect) => (e.reachable_if_toggled ? (e.cost_if_toggled ?? -1) : Infinity);
   const proposed = effects.filter((e) => !e.implemented);
-  const best = [...proposed].sort((a, b) => {
-    const rank = (e: (typeof proposed)[number]) => (e.reachable_if_toggled ? (e.cost_if_toggled ?? -1) : Infinity);
-    return rank(b) - rank(a);
-  })[0];
+  const best = [...proposed].sort((a, b) => rank(b) - rank(a))[0];
+  // Without a proposal, the control in place whose absence would cost the defender most.
+  const keystone = [...effects.filter((e) => e.implemented)].sort((a, b) => rank(a) - rank(b))[0];
 
   // Every proposed control at once, asked once per presentation (the model does not change while it runs).
   const proposedKey = proposed.map((e) => e.node).join();
@@ -66,9 +67,15 @@ export function Presentation({ doc, tree }: { doc: Document; tree: string }) {
       e.preventDefault();
       e.stopPropagation();
     };
+    // In full screen the webview takes Escape to leave it, without a key event: leaving ends the presentation.
+    const onFullscreen = () => {
+      if (!document.fullscreenElement) present(false);
+    };
     window.addEventListener("keydown", onKey, true);
+    document.addEventListener("fullscreenchange", onFullscreen);
     return () => {
       window.removeEventListener("keydown", onKey, true);
+      document.removeEventListener("fullscreenchange", onFullscreen);
       if (document.fullscreenElement) void document.exitFullscreen?.().catch(() => undefined);
     };
   }, [last, present]);
@@ -87,7 +94,7 @@ export function Presentation({ doc, tree }: { doc: Document; tree: string }) {
         <p className="slide__kicker">How could an attacker…</p>
         <h1>{goal}</h1>
         <p className="slide__lead">
-          The cheapest way takes {steps.length} {steps.length === 1 ? "step" : "steps"}. Press → to walk through them.
+          The cheapest way takes {steps.length === 1 ? "one step. Press → to see it." : `${steps.length} steps. Press → to walk through them.`}
         </p>
       </div>
     );
@@ -129,8 +136,12 @@ export function Presentation({ doc, tree }: { doc: Document; tree: string }) {
               ? `With “${best.label.trim() || "the proposed control"}” in place, it costs ${money(best.cost_if_toggled, currency)}.`
               : `With “${best.label.trim() || "the proposed control"}” in place, the attacker cannot reach the goal at all.`}
           </p>
+        ) : keystone ? (
+          <p className="slide__lead" data-testid="summary-control">
+            “{keystone.label.trim() || "A control"}” is already in place: without it, the cheapest way in would cost {money(keystone.cost_if_toggled, currency)}.
+          </p>
         ) : (
-          <p className="slide__lead">Every countermeasure in the tree is already in place.</p>
+          <p className="slide__lead">No countermeasure is in the tree yet.</p>
         )}
         {allControls && (
           <p className="slide__lead">

@@ -4,7 +4,7 @@
 // shared steps dashed. The cheapest scenario is lit; what the attacker profile rules out
 // is greyed. The keyboard edits the tree (see KEYS_HELP).
 
-import { useEffect, useMemo, useRef, type KeyboardEvent } from "react";
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
 
 import type { AttackNode } from "../api/bindings/AttackNode";
 import type { Document } from "../api/bindings/Document";
@@ -17,6 +17,8 @@ import { isLeaf, nodeLabel } from "./model";
 import { useTree } from "./store";
 
 const PAD = 32;
+
+const clampZoom = (z: number) => Math.min(2, Math.max(0.25, z));
 
 export const KEYS_HELP = "Tab: add a child · Enter: add a sibling · arrows: move · F2 or type: rename · Delete: delete · Space: collapse or expand";
 
@@ -82,19 +84,33 @@ function Links({ doc, layout, lit }: { doc: Document; layout: TreeLayout; lit: S
   );
 }
 
+/** The engine's values at an attack node; the ones it does not know are left out. */
 function Values({ v, currency, node }: { v: NodeAnalysis | undefined; currency: string; node: AttackNode }) {
   if (!v) return <div className="tnode__values">…</div>;
-  if (!v.reachable) return <div className="tnode__values tnode__values--blocked">{node.role === "defense" ? "cannot be defeated" : "blocked"}</div>;
+  if (!v.reachable) return <div className="tnode__values tnode__values--blocked">blocked by a countermeasure</div>;
+  const known = v.min_cost !== null || v.max_probability !== null || v.min_time !== null || v.min_skill !== null;
   return (
     <div className="tnode__values">
-      <span data-testid="node-cost" title="Cost of the cheapest way past this node">
-        {money(v.min_cost, currency)}
-      </span>
-      <span title="Probability of the most likely way past this node">{percent(v.max_probability)}</span>
-      <span title="Shortest time">{duration(v.min_time)}</span>
-      <span title="Lowest skill needed (1-5)">skill {v.min_skill ?? "—"}</span>
+      {v.min_cost !== null && (
+        <span data-testid="node-cost" title="Cost of the cheapest way past this node">
+          {money(v.min_cost, currency)}
+        </span>
+      )}
+      {v.max_probability !== null && <span title="Probability of the most likely way past this node">{percent(v.max_probability)}</span>}
+      {v.min_time !== null && <span title="Shortest time">{duration(v.min_time)}</span>}
+      {v.min_skill !== null && <span title="Lowest skill needed (1-5)">skill {v.min_skill}</span>}
       {isLeaf(node) && node.attributes.detectability !== null && <span title="Detectability (1-5)">detect {node.attributes.detectability}</span>}
+      {!known && <span className="tnode__missing">{isLeaf(node) ? "no cost yet: set it in the inspector" : "values unknown"}</span>}
     </div>
+  );
+}
+
+/** A small shield, the mark of a countermeasure. */
+function Shield() {
+  return (
+    <svg className="tnode__shield" width="11" height="13" viewBox="0 0 11 13" aria-label="Countermeasure" role="img">
+      <path d="M 5.5 0.5 L 10.5 2.5 L 10.5 6 Q 10.5 10.5 5.5 12.5 Q 0.5 10.5 0.5 6 L 0.5 2.5 Z" />
+    </svg>
   );
 }
 
@@ -109,7 +125,8 @@ function Card({ node, placed, v, currency, lit, selected }: { node: AttackNode; 
     defense && node.implemented ? "is-implemented" : "",
     lit ? "is-lit" : "",
     selected ? "is-selected" : "",
-    v && !v.reachable ? "is-blocked" : "",
+    // A defence the attacker cannot defeat is working, not blocked.
+    v && !v.reachable && !defense ? "is-blocked" : "",
     v?.within_profile === false ? "is-out-of-reach" : "",
   ].join(" ");
   return (
@@ -141,7 +158,7 @@ function Card({ node, placed, v, currency, lit, selected }: { node: AttackNode; 
         />
       ) : (
         <div className="tnode__label" data-testid="tree-node-label" title={nodeLabel(node)}>
-          {defense && <span className="tnode__shield" aria-label="Countermeasure">⛨ </span>}
+          {defense && <Shield />}
           {nodeLabel(node)}
         </div>
       )}
@@ -188,6 +205,7 @@ export function TreeCanvas({ doc, tree }: { doc: Document; tree: string }) {
   const currency = doc.metadata.currency;
   const values = useMemo(() => new Map((analysis?.nodes ?? []).map((n) => [n.id, n])), [analysis]);
   const lit = useMemo(() => new Set(highlighted ?? analysis?.cheapest_nodes ?? []), [highlighted, analysis]);
+  const [zoom, setZoom] = useState(1);
 
   useEffect(() => {
     ref.current?.querySelector(`[data-id="${selected}"]`)?.scrollIntoView?.({ block: "nearest", inline: "nearest" });
@@ -212,14 +230,43 @@ export function TreeCanvas({ doc, tree }: { doc: Document; tree: string }) {
     if (handled) e.preventDefault();
   };
 
+  const width = layout.width + PAD * 2;
+  const height = layout.height + PAD * 2 + 40;
+  const fit = () => {
+    const view = ref.current;
+    if (view && view.clientWidth > 0) setZoom(clampZoom(Math.min(1, view.clientWidth / width, view.clientHeight / height)));
+  };
   return (
-    <div className="tree-canvas" ref={ref} tabIndex={0} data-testid="tree-canvas" aria-label="Attack tree" onKeyDown={onKey}>
-      <div className="tree-canvas__inner" style={{ width: layout.width + PAD * 2, height: layout.height + PAD * 2 + 40 }}>
-        <Links doc={doc} layout={layout} lit={lit} />
-        {layout.order.map((id) => (
-          <Card key={id} node={doc.attack_nodes[id]!} placed={layout.nodes.get(id)!} v={values.get(id)} currency={currency} lit={lit.has(id)} selected={id === selected} />
-        ))}
+    <>
+      <div
+        className="tree-canvas"
+        ref={ref}
+        tabIndex={0}
+        data-testid="tree-canvas"
+        aria-label="Attack tree"
+        onKeyDown={onKey}
+        onWheel={(e) => {
+          if (e.ctrlKey || e.metaKey) setZoom((z) => clampZoom(z * (e.deltaY < 0 ? 1.1 : 1 / 1.1)));
+        }}
+      >
+        <div className="tree-canvas__inner" style={{ width, height, zoom }}>
+          <Links doc={doc} layout={layout} lit={lit} />
+          {layout.order.map((id) => (
+            <Card key={id} node={doc.attack_nodes[id]!} placed={layout.nodes.get(id)!} v={values.get(id)} currency={currency} lit={lit.has(id)} selected={id === selected} />
+          ))}
+        </div>
       </div>
-    </div>
+      <div className="tree-zoom" data-own-keys>
+        <button type="button" className="button button--small" aria-label="Zoom out" onClick={() => setZoom((z) => clampZoom(z / 1.25))}>
+          −
+        </button>
+        <button type="button" className="button button--small" data-testid="tree-fit" title="Fit the tree in the view" onClick={fit}>
+          {Math.round(zoom * 100)}%
+        </button>
+        <button type="button" className="button button--small" aria-label="Zoom in" onClick={() => setZoom((z) => clampZoom(z * 1.25))}>
+          +
+        </button>
+      </div>
+    </>
   );
 }

@@ -114,6 +114,12 @@ const card = (id: string) => screen.getAllByTestId("tree-node").find((n) => n.da
 const canvas = () => screen.getByTestId("tree-canvas");
 const lastOp = (ops: Operation[]) => ops.at(-1)!;
 
+/** The tree nodes a put writes, in order. */
+function nodesOf(op: Operation): AttackNode[] {
+  if (op.op !== "put") throw new Error(`expected a put, got ${op.op}`);
+  return op.records.flatMap((r) => (r.type === "attack_node" ? [r.value] : []));
+}
+
 describe("attack tree editor", () => {
   it("shows the tree from its tab with the engine's values at every node and the cheapest path lit", async () => {
     await openTree();
@@ -136,22 +142,20 @@ describe("attack tree editor", () => {
     fireEvent.keyDown(canvas(), { key: "Tab" });
     const input = (await screen.findByTestId("rename-input")) as HTMLInputElement;
     const add = lastOp(backend.ops());
-    if (add.op !== "put") throw new Error("not a put");
     // The phishing step becomes an OR over its new child, in one put.
-    const parent = add.records.find((r) => r.value.id === PHISH)!.value as AttackNode;
-    expect(parent.gate).toBe("or");
-    const child = add.records.find((r) => r.value.id !== PHISH)!.value as AttackNode;
-    expect(parent.children).toEqual([child.id]);
+    const [parent, child] = nodesOf(add);
+    expect(parent!.id).toBe(PHISH);
+    expect(parent!.gate).toBe("or");
+    expect(parent!.children).toEqual([child!.id]);
 
     fireEvent.change(input, { target: { value: "Send a fake login page" } });
     fireEvent.keyDown(input, { key: "Enter" });
-    await waitFor(() => expect(engine.doc().attack_nodes[child.id]?.label).toBe("Send a fake login page"));
+    await waitFor(() => expect(engine.doc().attack_nodes[child!.id]?.label).toBe("Send a fake login page"));
     // Enter on the selected node adds a sibling right after it.
     fireEvent.keyDown(canvas(), { key: "Enter" });
     await screen.findByTestId("rename-input");
-    const sibling = lastOp(backend.ops());
-    if (sibling.op !== "put") throw new Error("not a put");
-    expect((sibling.records[0]!.value as AttackNode).children).toEqual([child.id, sibling.records[1]!.value.id]);
+    const [after, sibling] = nodesOf(lastOp(backend.ops()));
+    expect(after!.children).toEqual([child!.id, sibling!.id]);
   });
 
   it("typing over a selected node renames it, arrows move the selection, Delete deletes", async () => {

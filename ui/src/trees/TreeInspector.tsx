@@ -90,7 +90,7 @@ function Links({ doc, node }: { doc: Document; node: AttackNode }) {
   return (
     <section className="inspector__section" data-testid="node-links">
       <h3 className="inspector__section-title">Links to the model</h3>
-      {node.links.length === 0 && <p className="inspector__note">Link this step to the DFD element or threat it concerns.</p>}
+      {node.links.length === 0 && <p className="tree-note">Link this step to the DFD element or threat it concerns.</p>}
       <ul className="tree-links-list">
         {node.links.map((id) => {
           const target = linkTarget(doc, id);
@@ -132,6 +132,7 @@ function Links({ doc, node }: { doc: Document; node: AttackNode }) {
 function EngineValues({ id, currency }: { id: string; currency: string }) {
   const v = useTree((s) => s.analysis?.nodes.find((n) => n.id === id));
   if (!v) return null;
+  const defense = v.role === "defense";
   const rows: [string, string][] = [
     ["Cheapest", money(v.min_cost, currency)],
     ["Most likely way", percent(v.max_probability)],
@@ -141,9 +142,13 @@ function EngineValues({ id, currency }: { id: string; currency: string }) {
   ];
   return (
     <section className="inspector__section" data-testid="node-values">
-      <h3 className="inspector__section-title">Computed by the engine</h3>
-      {!v.reachable && <p className="inspector__note">The attacker cannot get past this node: a countermeasure in place blocks it.</p>}
-      {v.within_profile === false && <p className="inspector__note">Beyond the attacker profile.</p>}
+      <h3 className="inspector__section-title">{defense ? "Defeating it (computed by the engine)" : "Getting past it (computed by the engine)"}</h3>
+      {!v.reachable && (
+        <p className="tree-note">
+          {defense ? "The attacker cannot defeat this countermeasure (it is in place and no counter-attack gets past it)." : "The attacker cannot get past this node: a countermeasure in place blocks it."}
+        </p>
+      )}
+      {v.within_profile === false && <p className="tree-note">Beyond the attacker profile.</p>}
       <dl className="tree-values">
         {rows.map(([k, value]) => (
           <div key={k}>
@@ -196,9 +201,9 @@ export function TreeInspector({ doc }: { doc: Document }) {
           </div>
         )}
       </section>
-      {isLeaf(node) && (
+      {isLeaf(node) && node.role === "attack" && (
         <section className="inspector__section" data-testid="node-attributes">
-          <h3 className="inspector__section-title">{node.role === "defense" ? "Values" : "What this step takes"}</h3>
+          <h3 className="inspector__section-title">What this step takes</h3>
           <NumberField node={node} attr="cost" label={`Cost (${doc.metadata.currency || "money"})`} explain="What the attacker spends on it." />
           <NumberField node={node} attr="probability" label="Probability" explain="Chance it succeeds, 0 to 1 (or a percentage)." percentAllowed />
           <NumberField node={node} attr="time" label="Time (hours)" explain="How long it takes." />

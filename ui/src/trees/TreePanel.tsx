@@ -9,10 +9,17 @@ import type { Scenario } from "../api/bindings/Scenario";
 import { duration, money, parseNumber, percent } from "./format";
 import { useTree } from "./store";
 
+/** A scenario's known probability, time and skill, e.g. "30% likely · takes 6 h · skill 2". */
+function facts(s: Scenario): string {
+  return [s.probability !== null && `${percent(s.probability)} likely`, s.time !== null && `takes ${duration(s.time)}`, s.skill !== null && `skill ${s.skill}`]
+    .filter(Boolean)
+    .join(" · ");
+}
+
 function ScenarioList({ scenarios, currency, testId }: { scenarios: Scenario[]; currency: string; testId: string }) {
   const highlighted = useTree((s) => s.highlighted);
   const highlight = useTree((s) => s.highlight);
-  if (scenarios.length === 0) return <p className="inspector__note">None.</p>;
+  if (scenarios.length === 0) return <p className="tree-note">None.</p>;
   return (
     <ol className="scenario-list" data-testid={testId}>
       {scenarios.map((s, i) => {
@@ -29,7 +36,8 @@ function ScenarioList({ scenarios, currency, testId }: { scenarios: Scenario[]; 
               onClick={() => highlight(on ? null : s.steps)}
             >
               <span className="scenario__figures">
-                <strong>{money(s.cost, currency)}</strong> · {percent(s.probability)} · {duration(s.time)}
+                <strong>{money(s.cost, currency)}</strong>
+                {facts(s) && ` · ${facts(s)}`}
               </span>
               <span className="scenario__steps">{s.labels.join(" + ")}</span>
             </button>
@@ -82,7 +90,7 @@ function WhatIfList({ currency }: { currency: string }) {
   const effects = useTree((s) => s.effects);
   const overrides = useTree((s) => s.overrides);
   const tryOverride = useTree((s) => s.tryOverride);
-  if (effects.length === 0) return <p className="inspector__note">No countermeasures yet: select a step and add one.</p>;
+  if (effects.length === 0) return <p className="tree-note">No countermeasures yet: select a step and add one.</p>;
   return (
     <ul className="whatif-list" data-testid="whatif-list">
       {effects.map((e) => {
@@ -125,7 +133,7 @@ export function TreePanel({ currency }: { currency: string }) {
         )}
         {analysis?.cheapest && (
           <p className="tree-panel__detail">
-            {percent(analysis.cheapest.probability)} likely · {duration(analysis.cheapest.time)} · skill {analysis.cheapest.skill ?? "—"}
+            {[facts(analysis.cheapest), analysis.cheapest.labels.join(" + ")].filter(Boolean).join(" · ")}
           </p>
         )}
         <button type="button" className="button button--primary" data-testid="present" onClick={() => present(true)} title="Present the cheapest way in, full screen (F5)">

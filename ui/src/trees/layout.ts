@@ -5,10 +5,10 @@
 
 import type { Document } from "../api/bindings/Document";
 
-export const NODE_W = 188;
-export const NODE_H = 92;
-export const COUNTER_H = 64;
-const GAP_X = 24;
+export const NODE_W = 172;
+export const NODE_H = 76;
+export const COUNTER_H = 72;
+const GAP_X = 20;
 const GAP_Y = 72;
 
 export interface Placed {

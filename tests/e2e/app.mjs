@@ -47,11 +47,11 @@ async function waitForPort(port, ms) {
   throw new Error(`tauri-driver did not listen on ${port} within ${ms} ms`);
 }
 
-/** Launch the app with `home` as HOME and optional command-line `args`. */
-export async function launch(home, args = []) {
+/** Launch the app with `home` as HOME, optional command-line `args` and extra environment. */
+export async function launch(home, args = [], extraEnv = {}) {
   if (!existsSync(APP)) throw new Error(`${APP} is missing: build the app first (scripts/test.sh does)`);
   const port = await freePort();
-  const env = { ...process.env, HOME: home, XDG_CONFIG_HOME: path.join(home, ".config"), XDG_DATA_HOME: path.join(home, ".local/share") };
+  const env = { ...process.env, ...extraEnv, HOME: home, XDG_CONFIG_HOME: path.join(home, ".config"), XDG_DATA_HOME: path.join(home, ".local/share") };
   const driver = spawn("tauri-driver", ["--port", String(port), "--native-port", String(port + 1)], { env, stdio: ["ignore", "ignore", "pipe"] });
   let driverLog = "";
   driver.stderr.on("data", (d) => { driverLog += d; });

@@ -1,7 +1,8 @@
 // Issue 4, item 7: names and descriptions with markup, script, bidi overrides, control
-// characters and a 100 KB string show as plain text on the canvas, in the tabs and in the
-// inspector, and run nothing. The model is built with the CLI and opened from the app's
-// command line; hooks installed in the page record any alert, error or blocked script.
+// characters and a 100 KB string show as plain text on the canvas, in the tabs, in the
+// inspector, in the threat register and in the findings panel, and run nothing. The model
+// is built with the CLI and opened from the app's command line; hooks installed in the page
+// record any alert, error or blocked script.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -136,6 +137,17 @@ test("hostile names and descriptions are plain text everywhere and run nothing",
     }
     await select(browser, id(1));
     await screenshot(browser, "hostile-text");
+
+    // Threat titles and finding messages quote the names: the register and the findings
+    // panel show them as text too.
+    await (await browser.$('[data-testid="threats-button"]')).click();
+    let titles = [];
+    await browser.waitUntil(async () => (titles = await texts(browser, '[data-testid="threat-title"]')).length > 0, { timeout: 15000, timeoutMsg: "the register stayed empty" });
+    assert.ok(titles.some((t) => t.includes(SCRIPT)), "a threat title quotes a hostile name as text");
+    await (await browser.$('[data-testid="threat-row"] [data-testid="threat-title"]')).click();
+    await (await browser.$('[data-testid="threat-details"]')).waitForExist({ timeout: 5000 });
+    await (await browser.$('[data-testid="panel-tab-findings"]')).click();
+    await (await browser.$('[data-testid="findings"]')).waitForExist({ timeout: 5000 });
 
     const report = await browser.execute(() => ({
       ran: window.__ran,

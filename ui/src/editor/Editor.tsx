@@ -51,7 +51,11 @@ function EditorFrame({ model }: { model: Snapshot }) {
   const shortcuts = useMemo(() => editorShortcuts(view), [view]);
 
   useEffect(() => {
-    const onKey = (e: KeyboardEvent) => runShortcut(shortcuts, e);
+    // An attack tree has its own keys (trees/TreeCanvas.tsx): there, only the shortcuts that
+    // are not about the hidden diagram apply.
+    const global = new Set([...KEYS.undo, ...KEYS.redo, ...KEYS.findings, ...KEYS.threats]);
+    const inTree = shortcuts.filter((s) => s.chords.some((c) => global.has(c.spec)));
+    const onKey = (e: KeyboardEvent) => runShortcut(useUi.getState().tree ? inTree : shortcuts, e);
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
   }, [shortcuts]);

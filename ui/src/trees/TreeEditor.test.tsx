@@ -101,6 +101,7 @@ async function openTree() {
       const implemented = engine.doc().attack_nodes[TRAINING]!.implemented;
       return [{ node: TRAINING, label: "Phishing training", implemented, cost_if_toggled: now.root.min_cost === 100 ? 300 : 100, reachable_if_toggled: true }];
     },
+    undo: () => null,
     what_if: () => ({ before_cost: 100, before_reachable: true, after_cost: 300, after_reachable: true, after_cheapest: null }),
   });
   render(<App />);
@@ -250,5 +251,16 @@ describe("tree layout", () => {
     expect(folded.nodes.get(PHISH)!.hidden).toBe(2);
     // The shared step is still reached through bribery.
     expect(folded.order).toEqual([GOAL, PHISH, BRIBE, SHARED]);
+  });
+});
+
+describe("keys in the tree view", () => {
+  it("the diagram's shortcuts stay off while a tree is shown; undo still goes to the engine", async () => {
+    const { backend } = await openTree();
+    fireEvent.keyDown(document.body, { key: "a", ctrlKey: true });
+    expect(useUi.getState().selection).toEqual([]);
+    backend.calls.length = 0;
+    fireEvent.keyDown(document.body, { key: "z", ctrlKey: true });
+    await waitFor(() => expect(backend.of("undo")).toHaveLength(1));
   });
 });

@@ -20,7 +20,7 @@ async function openFileMenu() {
 }
 
 describe("File menu", () => {
-  it("offers the four exports; ADTool only when the model has an attack tree", async () => {
+  it("offers the reports and exports; ADTool only when the model has an attack tree", async () => {
     fakeBackend({ current_model: () => snapshot(emptyDocument()) });
     render(<App />);
     const menu = await openFileMenu();
@@ -31,7 +31,11 @@ describe("File menu", () => {
       "New model",
       "Open / Import…",
       "Save as…",
+      "Report as PDF…",
+      "Report as Markdown…",
+      "Threats as CSV…",
       "Diagram as SVG…",
+      "Diagram as PNG…",
       "Threat Dragon JSON…",
       "Attack tree as ADTool XML…",
       "Rampart JSON…",
@@ -77,6 +81,8 @@ describe("File menu", () => {
   it.each([
     ["export-threat_dragon", "threat_dragon"],
     ["export-rampart_json", "rampart_json"],
+    ["export-markdown", "markdown"],
+    ["export-csv", "csv"],
   ])("%s exports the whole model", async (testId, format) => {
     const backend = fakeBackend({ current_model: () => snapshot(emptyDocument()), export_dialog: () => null });
     render(<App />);

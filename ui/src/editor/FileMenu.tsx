@@ -1,15 +1,18 @@
 // The File menu: new, open or import, save as, the exports, close.
 
+import { useState } from "react";
+
 import type { Document } from "../api/bindings/Document";
 import { MenuButton, separator, type MenuEntry } from "../components/Menu";
 import { closeModel, exportModel, IMPORT_FORMATS, newModel, openModel, saveAs } from "../state/actions";
+import { ReportDialog } from "./ReportDialog";
 
 function quoted(name: string): string {
   return `“${name.trim() || "unnamed"}”`;
 }
 
 /** The menu's entries for the open model, `diagram` being the one on screen. */
-function fileMenuEntries(doc: Document, diagram: string | null): MenuEntry[] {
+function fileMenuEntries(doc: Document, diagram: string | null, openReport: () => void): MenuEntry[] {
   const tree = Object.keys(doc.attack_trees).sort()[0];
   const diagramName = diagram ? doc.diagrams[diagram]?.name : undefined;
   const treeName = tree ? doc.attack_trees[tree]?.name : undefined;
@@ -21,11 +24,40 @@ function fileMenuEntries(doc: Document, diagram: string | null): MenuEntry[] {
     { kind: "heading", label: "Export" },
     {
       kind: "item",
+      label: "Report as PDF…",
+      hint: "The threat-model document for reviewers: choose sections and paper",
+      testId: "export-pdf",
+      run: openReport,
+    },
+    {
+      kind: "item",
+      label: "Report as Markdown…",
+      hint: "The same document as text, for wikis and pull requests",
+      testId: "export-markdown",
+      run: () => void exportModel({ format: "markdown", diagram: null, tree: null }),
+    },
+    {
+      kind: "item",
+      label: "Threats as CSV…",
+      hint: "The threat register, for a spreadsheet",
+      testId: "export-csv",
+      run: () => void exportModel({ format: "csv", diagram: null, tree: null }),
+    },
+    {
+      kind: "item",
       label: "Diagram as SVG…",
       hint: diagram ? `The drawing of ${quoted(diagramName ?? "")}` : "The model has no diagram",
       disabled: !diagram,
       testId: "export-svg",
       run: () => void exportModel({ format: "svg", diagram, tree: null }),
+    },
+    {
+      kind: "item",
+      label: "Diagram as PNG…",
+      hint: diagram ? `A picture of ${quoted(diagramName ?? "")}` : "The model has no diagram",
+      disabled: !diagram,
+      testId: "export-png",
+      run: () => void exportModel({ format: "png", diagram, tree: null }),
     },
     {
       kind: "item",
@@ -55,10 +87,14 @@ function fileMenuEntries(doc: Document, diagram: string | null): MenuEntry[] {
 }
 
 export function FileMenu({ doc, diagram }: { doc: Document; diagram: string | null }) {
+  const [reportOpen, setReportOpen] = useState(false);
   return (
-    <MenuButton label="File" testId="file-menu" entries={() => fileMenuEntries(doc, diagram)}>
-      File
-      <span className="caret" aria-hidden="true" />
-    </MenuButton>
+    <>
+      <MenuButton label="File" testId="file-menu" entries={() => fileMenuEntries(doc, diagram, () => setReportOpen(true))}>
+        File
+        <span className="caret" aria-hidden="true" />
+      </MenuButton>
+      {reportOpen && <ReportDialog onClose={() => setReportOpen(false)} />}
+    </>
   );
 }

@@ -593,6 +593,13 @@ pub fn render(report: &Report, paper: Paper) -> Result<Vec<u8>> {
     pdf.metadata.info.author = report.cover.iter().find(|(k, _)| k == "Owner").map(|(_, v)| v.clone()).unwrap_or_default();
     pdf.metadata.info.creator = "Rampart".into();
     pdf.metadata.info.subject = "Threat model".into();
+    // printpdf leaves the dates at 1970 on this platform; a reader's "created" should be true.
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
+    if let Ok(date) = printpdf::OffsetDateTime::from_unix_timestamp(now) {
+        pdf.metadata.info.creation_date = date.clone();
+        pdf.metadata.info.modification_date = date.clone();
+        pdf.metadata.info.metadata_date = date;
+    }
     let pages = pages.into_iter().map(|ops| PdfPage::new(Pt(width).into(), Pt(height).into(), ops)).collect();
     pdf.with_pages(pages);
     let mut warnings = Vec::new();

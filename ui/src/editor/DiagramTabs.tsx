@@ -33,64 +33,49 @@ export function DiagramTabs({ doc, shown }: { doc: Document; shown: string | nul
   const showTree = useUi((s) => s.showTree);
   const [renaming, setRenaming] = useState<string | null>(null);
   const [doomed, setDoomed] = useState<string | null>(null);
+  const tabs = [
+    ...diagramIds(doc).map((id) => ({ id, tree: false, name: diagramName(doc, id), stored: doc.diagrams[id]?.name ?? "" })),
+    ...treeIds(doc).map((id) => ({ id, tree: true, name: treeName(doc, id), stored: doc.attack_trees[id]?.name ?? "" })),
+  ];
 
   return (
     <div className="tabs" data-own-keys>
       <div className="tabs__list" role="tablist" aria-label="Diagrams">
-        {diagramIds(doc).map((id) => {
-          const name = diagramName(doc, id);
+        {tabs.map(({ id, tree, name, stored }) => {
           const active = id === shown;
+          const what = tree ? "attack tree" : "diagram";
           return (
-            <div key={id} className={`tab${active ? " is-active" : ""}`}>
+            <div key={id} className={`tab${tree ? " tab--tree" : ""}${active ? " is-active" : ""}`}>
               {renaming === id ? (
-                <RenameInput recordKey={{ kind: "diagram", id }} name={doc.diagrams[id]?.name ?? ""} className="tab__input" onDone={() => setRenaming(null)} />
+                <RenameInput recordKey={{ kind: tree ? "attack_tree" : "diagram", id }} name={stored} className="tab__input" onDone={() => setRenaming(null)} />
               ) : (
                 <button
                   type="button"
                   role="tab"
                   className="tab__name"
                   aria-selected={active}
-                  data-testid="diagram-tab"
+                  data-testid={tree ? "tree-tab" : "diagram-tab"}
                   data-id={id}
-                  title={`${name} (double-click to rename)`}
-                  onClick={() => showDiagram(id)}
+                  title={`${tree ? "Attack tree " : ""}${name} (double-click to rename)`}
+                  onClick={() => (tree ? showTree(id) : showDiagram(id))}
                   onDoubleClick={() => setRenaming(id)}
                 >
+                  {tree && (
+                    <span className="tab__icon" aria-hidden>
+                      ⋔
+                    </span>
+                  )}
                   {name}
                 </button>
               )}
-              <button type="button" className="tab__delete" data-testid="delete-diagram" aria-label={`Delete diagram ${name}`} title="Delete this diagram" onClick={() => setDoomed(id)}>
-                ×
-              </button>
-            </div>
-          );
-        })}
-        {treeIds(doc).map((id) => {
-          const name = treeName(doc, id);
-          const active = id === shown;
-          return (
-            <div key={id} className={`tab tab--tree${active ? " is-active" : ""}`}>
-              {renaming === id ? (
-                <RenameInput recordKey={{ kind: "attack_tree", id }} name={doc.attack_trees[id]?.name ?? ""} className="tab__input" onDone={() => setRenaming(null)} />
-              ) : (
-                <button
-                  type="button"
-                  role="tab"
-                  className="tab__name"
-                  aria-selected={active}
-                  data-testid="tree-tab"
-                  data-id={id}
-                  title={`Attack tree ${name} (double-click to rename)`}
-                  onClick={() => showTree(id)}
-                  onDoubleClick={() => setRenaming(id)}
-                >
-                  <span className="tab__icon" aria-hidden>
-                    ⋔
-                  </span>
-                  {name}
-                </button>
-              )}
-              <button type="button" className="tab__delete" data-testid="delete-tree" aria-label={`Delete attack tree ${name}`} title="Delete this attack tree" onClick={() => setDoomed(id)}>
+              <button
+                type="button"
+                className="tab__delete"
+                data-testid={tree ? "delete-tree" : "delete-diagram"}
+                aria-label={`Delete ${what} ${name}`}
+                title={`Delete this ${what}`}
+                onClick={() => setDoomed(id)}
+              >
                 ×
               </button>
             </div>

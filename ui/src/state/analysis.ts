@@ -9,6 +9,7 @@
 import { create } from "zustand";
 
 import * as client from "../api/client";
+import { coalesce } from "./coalesce";
 import { errorMessage } from "./errors";
 import { useModel } from "./model";
 import { useUi } from "./ui";
@@ -76,8 +77,6 @@ export const useAnalysis = create<AnalysisState>()((set) => ({
   },
 }));
 
-let inFlight: Promise<void> | null = null;
-let again = false;
 /** Bumped when the model is closed or replaced: answers about the old model are dropped. */
 let generation = 0;
 
@@ -95,26 +94,15 @@ async function fetchOnce(): Promise<void> {
 }
 
 /** Ask the engine for the analysis of the model as it is now. */
-export function refreshAnalysis(): Promise<void> {
-  if (inFlight) {
-    again = true;
-    return inFlight;
+export const refreshAnalysis = coalesce(async () => {
+  const asked = generation;
+  try {
+    await fetchOnce();
+  } catch (e) {
+    // An answer about a model closed meanwhile is no news.
+    if (asked === generation && useModel.getState().model) useUi.getState().showError(errorMessage(e));
   }
-  inFlight = (async () => {
-    do {
-      again = false;
-      const asked = generation;
-      try {
-        await fetchOnce();
-      } catch (e) {
-        // An answer about a model closed meanwhile is no news.
-        if (asked === generation && useModel.getState().model) useUi.getState().showError(errorMessage(e));
-      }
-    } while (again);
-    inFlight = null;
-  })();
-  return inFlight;
-}
+});
 
 /** The model was replaced or closed: forget what was found in the old one. */
 export function resetAnalysis(): void {

@@ -61,6 +61,21 @@ function ScaleField({ node, attr, label, explain }: { node: AttackNode; attr: "s
   );
 }
 
+/** A menu that acts on the choice picked and goes back to its prompt; absent with nothing to pick. */
+function Pick({ testId, prompt, choices, onPick }: { testId: string; prompt: string; choices: { id: string; label: string }[]; onPick: (id: string) => void }) {
+  if (choices.length === 0) return null;
+  return (
+    <select className="field__select" data-testid={testId} aria-label={prompt} value="" onChange={(e) => e.target.value && onPick(e.target.value)}>
+      <option value="">{prompt}</option>
+      {choices.map((c) => (
+        <option key={c.id} value={c.id}>
+          {c.label}
+        </option>
+      ))}
+    </select>
+  );
+}
+
 /** What a link points at, and how to go there. */
 function linkTarget(doc: Document, id: string): { name: string; go: () => void } | null {
   const element = doc.elements[id];
@@ -106,25 +121,7 @@ function Links({ doc, node }: { doc: Document; node: AttackNode }) {
           );
         })}
       </ul>
-      {candidates.length > 0 && (
-        <select
-          className="field__select"
-          data-testid="add-link"
-          aria-label="Link to an element or threat"
-          value=""
-          onChange={(e) => {
-            const id = e.target.value;
-            if (id) void editNode(node.id, (m) => ({ ...m, links: [...m.links, id] }));
-          }}
-        >
-          <option value="">Link to an element or threat…</option>
-          {candidates.map((c) => (
-            <option key={c.id} value={c.id}>
-              {c.label}
-            </option>
-          ))}
-        </select>
-      )}
+      <Pick testId="add-link" prompt="Link to an element or threat…" choices={candidates} onPick={(id) => void editNode(node.id, (m) => ({ ...m, links: [...m.links, id] }))} />
     </section>
   );
 }
@@ -244,25 +241,12 @@ export function TreeInspector({ doc }: { doc: Document }) {
             {node.role === "attack" ? "Add countermeasure" : "Add counter-attack"}
           </button>
         </div>
-        {linkable.length > 0 && (
-          <select
-            className="field__select"
-            data-testid="link-existing"
-            aria-label="Reuse an existing step as a child"
-            value=""
-            onChange={(e) => {
-              const child = e.target.value;
-              if (child) void apply(() => linkChildOp(doc, node.id, child));
-            }}
-          >
-            <option value="">Reuse an existing step as a child…</option>
-            {linkable.map((n) => (
-              <option key={n.id} value={n.id}>
-                {nodeLabel(n)}
-              </option>
-            ))}
-          </select>
-        )}
+        <Pick
+          testId="link-existing"
+          prompt="Reuse an existing step as a child…"
+          choices={linkable.map((n) => ({ id: n.id, label: nodeLabel(n) }))}
+          onPick={(child) => void apply(() => linkChildOp(doc, node.id, child))}
+        />
         {parents.length > 1 &&
           parents.map((p) => (
             <button key={p} type="button" className="button" onClick={() => void apply(() => unlinkChildOp(doc, p, node.id))}>

@@ -3,9 +3,7 @@
 // it is saved. The analysis is the engine's answer, refreshed after every change; the UI
 // computes no value itself.
 //
-// Refreshes are coalesced as the model's analysis is (state/analysis.ts): while one is in
-// flight, further requests collapse into one more after it, and an answer about an older
-// request never replaces a newer one.
+// Refreshes are coalesced (state/coalesce.ts), and an answer about another tree is dropped.
 
 import { create } from "zustand";
 
@@ -15,6 +13,7 @@ import type { AttackerProfile } from "../api/bindings/AttackerProfile";
 import type { CountermeasureEffect } from "../api/bindings/CountermeasureEffect";
 import type { ImplementedOverride } from "../api/bindings/ImplementedOverride";
 import type { TreeAnalysis } from "../api/bindings/TreeAnalysis";
+import { coalesce } from "../state/coalesce";
 import { errorMessage } from "../state/errors";
 import { useUi } from "../state/ui";
 
@@ -88,8 +87,6 @@ export function analysisOptions(state: Pick<TreeState, "profile" | "overrides">)
   return { top_k: TOP_K, pareto: true, profile: state.profile, overrides: state.overrides };
 }
 
-let inFlight: Promise<void> | null = null;
-let again = false;
 /** Bumped when another tree is opened: answers about the old one are dropped. */
 let generation = 0;
 
@@ -109,22 +106,11 @@ async function fetchOnce(): Promise<void> {
 }
 
 /** Ask the engine for the analysis of the shown tree as the model is now. */
-export function refreshTree(): Promise<void> {
-  if (inFlight) {
-    again = true;
-    return inFlight;
+export const refreshTree = coalesce(async () => {
+  const asked = generation;
+  try {
+    await fetchOnce();
+  } catch (e) {
+    if (asked === generation) useUi.getState().showError(errorMessage(e));
   }
-  inFlight = (async () => {
-    do {
-      again = false;
-      const asked = generation;
-      try {
-        await fetchOnce();
-      } catch (e) {
-        if (asked === generation) useUi.getState().showError(errorMessage(e));
-      }
-    } while (again);
-    inFlight = null;
-  })();
-  return inFlight;
-}
+});

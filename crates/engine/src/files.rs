@@ -71,7 +71,7 @@ fn is_rampart_json(path: &Path) -> Result<bool> {
 /// changing it. Import warnings are dropped here; use [`import`] to see them.
 pub fn load(path: &Path) -> Result<Document> {
     match detect(path)? {
-        Form::Database => Store::open(path).map(|(_, doc)| doc),
+        Form::Database => Store::read(path),
         Form::Json => canonical::read(path),
         Form::Foreign => import(path).map(|i| i.document),
     }

@@ -37,6 +37,9 @@ const MIGRATIONS: &[&str] = &["
 ", "
     -- Undo, redo and their labels look up the newest done or oldest undone step.
     CREATE INDEX history_by_state ON history (undone, seq);
+", "
+    -- No table changes: version 3 adds the `dismissal` record kind. A build that does not
+    -- know it then says the file is from a newer Rampart, instead of calling it corrupt.
 "];
 
 /// The schema version this engine writes, and the newest it reads.
@@ -98,6 +101,18 @@ impl Store {
         Ok((store, doc))
     }
 
+    /// Read the document of a file without changing the file in any way: no migration, no
+    /// journal mode switch, a read-only connection. For the CLI and for conversions.
+    pub fn read(path: &Path) -> Result<Document> {
+        check_header(path)?;
+        let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+            .map_err(|e| Error::sqlite(path, e))?;
+        conn.busy_timeout(std::time::Duration::from_secs(2)).map_err(|e| Error::sqlite(path, e))?;
+        let store = Store { conn, path: path.to_path_buf() };
+        store.check_integrity()?;
+        store.load()
+    }
+
     pub fn path(&self) -> &Path {
         &self.path
     }
@@ -112,11 +127,16 @@ impl Store {
         self.conn.busy_timeout(std::time::Duration::from_secs(2)).map_err(sql)?;
         self.conn.pragma_update(None, "journal_mode", "WAL").map_err(sql)?;
         self.conn.pragma_update(None, "synchronous", "FULL").map_err(sql)?;
-        let check: String = self.conn.query_row("PRAGMA quick_check", [], |r| r.get(0)).map_err(|e| corrupt(&path, e.to_string()))?;
-        if check != "ok" {
-            return Err(corrupt(&path, check));
-        }
+        self.check_integrity()?;
         migrate(&mut self.conn).map_err(sql)?;
+        Ok(())
+    }
+
+    fn check_integrity(&self) -> Result<()> {
+        let check: String = self.conn.query_row("PRAGMA quick_check", [], |r| r.get(0)).map_err(|e| corrupt(&self.path, e.to_string()))?;
+        if check != "ok" {
+            return Err(corrupt(&self.path, check));
+        }
         Ok(())
     }
 

@@ -93,6 +93,22 @@ fn loading_a_model_does_not_modify_it() {
     assert_eq!(listing(dir.path()), vec!["m.rampart".to_string()]);
 }
 
+/// `rampart validate old.rampart` must not upgrade the file behind the user's back: a file
+/// of an older schema is read as it is, and only opening it for editing migrates it.
+#[test]
+fn reading_an_older_schema_file_leaves_it_at_its_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_model(dir.path(), "old.rampart", bigger_sample());
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch("PRAGMA journal_mode = DELETE; DROP INDEX history_by_state; PRAGMA user_version = 1;").unwrap();
+    }
+    let hash = sha256(&path);
+    assert_doc_eq(&files::load(&path).unwrap(), &bigger_sample(), "read from a schema 1 file");
+    assert_eq!(sha256(&path), hash, "reading changed the file");
+    assert_eq!(listing(dir.path()), vec!["old.rampart".to_string()]);
+}
+
 #[test]
 fn save_as_copies_the_model_with_its_history_and_continues_in_the_copy() {
     let (dir, path, mut editor) = editor_with(sample());

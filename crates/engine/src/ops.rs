@@ -289,6 +289,18 @@ fn translate(draft: &mut Draft, ids: &[Id], dx: f64, dy: f64) -> Result<()> {
             }
         }
     }
+    // A flow between two moving shapes moves with them: its bend points keep their place.
+    let carried: Vec<Id> = draft
+        .doc
+        .elements
+        .values()
+        .filter(|e| match &e.properties {
+            ElementProperties::DataFlow(f) => [f.source, f.target].iter().all(|end| end.is_some_and(|id| moving.contains(&id))),
+            _ => false,
+        })
+        .map(|e| e.id)
+        .collect();
+    moving.extend(carried);
     for id in moving {
         if let Some(Record::Layout(mut layout)) = draft.get(&RecordKey::new(RecordKind::Layout, id)) {
             layout.x += dx;

@@ -141,6 +141,21 @@ fn translate_boundary_carries_its_contents_at_any_depth() {
     assert_eq!(doc.elements, before.elements);
 }
 
+/// Regression: moving a boundary left the bend points of the flows inside it behind, so
+/// the flows went back to where the boundary had been.
+#[test]
+fn translate_boundary_carries_the_bends_of_flows_inside_it_and_only_those() {
+    let mut doc = sample();
+    let bends = |id: Id| Layout { points: vec![Point { x: 400.0, y: 150.0 }, Point { x: 450.0, y: 200.0 }], ..layout(id, 0.0, 0.0, 0.0, 0.0) };
+    // api -> db is inside the data centre; user -> api crosses into it from outside.
+    apply(&mut doc, put(vec![Record::Layout(bends(s::f_api_db())), Record::Layout(bends(s::f_user_api()))]));
+    let before = doc.clone();
+    apply(&mut doc, Operation::Translate { ids: vec![s::outer()], dx: 10.0, dy: 20.0 });
+    let inside = &doc.layouts[&s::f_api_db()].points;
+    assert_eq!(inside, &vec![Point { x: 410.0, y: 170.0 }, Point { x: 460.0, y: 220.0 }], "the inner flow's bends move with the boundary");
+    assert_eq!(doc.layouts[&s::f_user_api()], before.layouts[&s::f_user_api()], "a flow with one end outside keeps its bends");
+}
+
 #[test]
 fn translate_inner_boundary_leaves_its_outer_boundary_in_place() {
     let mut doc = sample();

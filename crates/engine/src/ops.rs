@@ -587,6 +587,20 @@ fn check(doc: &Document, patch: &Patch, record: &Record, before: Option<&Record>
                     return Err(Error::invalid("a countermeasure must be a node of the other side in the same tree"));
                 }
             }
+            // The nodes pointing at this one must still accept it when its side or tree changed.
+            if let Some(Record::AttackNode(old)) = before {
+                if old.role != n.role || old.tree != n.tree {
+                    for id in doc.attack_nodes.keys() {
+                        let Some(p) = node(id) else { continue };
+                        if p.countermeasures.contains(&n.id) && (p.role == n.role || p.tree != n.tree) {
+                            return Err(Error::invalid(format!("“{}” counters “{}”, so it must stay on the other side", short(&n.label), short(&p.label))));
+                        }
+                        if p.children.contains(&n.id) && p.tree != n.tree {
+                            return Err(Error::invalid(format!("“{}” is a step of “{}” and cannot move to another tree", short(&n.label), short(&p.label))));
+                        }
+                    }
+                }
+            }
             // No cycle through this node.
             let mut stack: Vec<Id> = n.children.iter().chain(&n.countermeasures).copied().collect();
             let mut seen = BTreeSet::new();

@@ -393,6 +393,10 @@ fn records_that_break_integrity_are_refused_and_change_nothing() {
     cyclic.children = vec![s::root()];
     let mut attack_as_defence = doc.attack_nodes[&s::leaf_a()].clone();
     attack_as_defence.countermeasures = vec![s::shared()];
+    // Regression: a put that switched a countermeasure to the attacking side was accepted,
+    // because only the changed node was checked, not the step it counters.
+    let mut defence_turned = doc.attack_nodes[&s::defence()].clone();
+    defence_turned.role = Role::Attack;
     let other_tree = id(0x90);
     let foreign_root = AttackTree { id: other_tree, name: "Borrowed".into(), root: s::leaf_a(), ..Default::default() };
     let leaf_with = |a: Attributes| AttackNode { attributes: a, ..node(id(0x9B), t, "odd", Gate::Leaf, &[]) };
@@ -408,6 +412,7 @@ fn records_that_break_integrity_are_refused_and_change_nothing() {
         ("link to a missing mitigation", put(vec![Record::Threat(unlinked)])),
         ("attack-tree cycle", put(vec![Record::AttackNode(cyclic)])),
         ("attack step as countermeasure", put(vec![Record::AttackNode(attack_as_defence)])),
+        ("countermeasure switched to the attacking side", put(vec![Record::AttackNode(defence_turned)])),
         ("tree whose goal is another tree's", put(vec![Record::AttackTree(foreign_root)])),
         ("probability 1.5", put(vec![Record::AttackNode(leaf_with(Attributes { probability: Some(1.5), ..Default::default() }))])),
         ("negative cost", put(vec![Record::AttackNode(leaf_with(Attributes { cost: Some(-1.0), ..Default::default() }))])),

@@ -4,7 +4,7 @@
 // shared steps dashed. The cheapest scenario is lit; what the attacker profile rules out
 // is greyed. The keyboard edits the tree (see KEYS_HELP).
 
-import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
+import { memo, useEffect, useMemo, useRef, useState, type KeyboardEvent, type RefObject } from "react";
 
 import type { AttackNode } from "../api/bindings/AttackNode";
 import type { Document } from "../api/bindings/Document";
@@ -37,7 +37,7 @@ const keepFocus = (e: { stopPropagation: () => void; preventDefault: () => void 
 
 const GATE_WORDS = { and: "AND", or: "OR", sand: "SAND", leaf: "" } as const;
 
-function Links({ doc, layout, lit }: { doc: Document; layout: TreeLayout; lit: Set<string> }) {
+function Links({ doc, layout, lit, shown }: { doc: Document; layout: TreeLayout; lit: Set<string>; shown: (p: Placed) => boolean }) {
   const glyphY = (p: Placed) => p.y + p.height + 16;
   return (
     <svg className="tree-links" width={layout.width + PAD * 2} height={layout.height + PAD * 2} aria-hidden>
@@ -50,6 +50,7 @@ function Links({ doc, layout, lit }: { doc: Document; layout: TreeLayout; lit: S
         {layout.links.map((l) => {
           const from = layout.nodes.get(l.from)!;
           const to = layout.nodes.get(l.to)!;
+          if (!shown(from) && !shown(to)) return null;
           const gate = l.kind === "child" && doc.attack_nodes[l.from] && !isLeaf(doc.attack_nodes[l.from]!);
           const x1 = from.x + from.width / 2;
           const y1 = gate ? glyphY(from) + 10 : from.y + from.height;
@@ -62,7 +63,7 @@ function Links({ doc, layout, lit }: { doc: Document; layout: TreeLayout; lit: S
         })}
         {[...layout.nodes.values()].map((p) => {
           const n = doc.attack_nodes[p.id];
-          if (!n || isLeaf(n) || n.collapsed) return null;
+          if (!n || isLeaf(n) || n.collapsed || !shown(p)) return null;
           const cx = p.x + p.width / 2;
           const kids = n.children.map((c) => layout.nodes.get(c)).filter((c): c is Placed => !!c);
           const arrowY = glyphY(p) + 26;
@@ -114,7 +115,40 @@ function Shield() {
   );
 }
 
-function Card({ node, placed, v, currency, lit, selected }: { node: AttackNode; placed: Placed; v: NodeAnalysis | undefined; currency: string; lit: boolean; selected: boolean }) {
+interface CardProps {
+  node: AttackNode;
+  placed: Placed;
+  v: NodeAnalysis | undefined;
+  currency: string;
+  lit: boolean;
+  selected: boolean;
+}
+
+/**
+ * Whether a card would draw the same: the same record (the mirror keeps unchanged records),
+ * the same place and the same values. A new layout and a new analysis come as new objects
+ * after every edit; comparing their contents keeps an edit in a large tree to the few
+ * cards it changes.
+ */
+function sameCard(a: CardProps, b: CardProps): boolean {
+  const p = a.placed;
+  const q = b.placed;
+  const same = <T extends object>(x: T | undefined, y: T | undefined) =>
+    x === y || (!!x && !!y && (Object.keys(x) as (keyof T)[]).every((k) => x[k] === y[k]));
+  return (
+    a.node === b.node &&
+    a.currency === b.currency &&
+    a.lit === b.lit &&
+    a.selected === b.selected &&
+    p.x === q.x &&
+    p.y === q.y &&
+    p.height === q.height &&
+    p.hidden === q.hidden &&
+    same(a.v, b.v)
+  );
+}
+
+const Card = memo(function Card({ node, placed, v, currency, lit, selected }: CardProps) {
   const renaming = useTree((s) => (s.renaming?.id === node.id ? s.renaming : null));
   const { select, rename } = useTree.getState();
   const defense = node.role === "defense";
@@ -194,6 +228,43 @@ function Card({ node, placed, v, currency, lit, selected }: { node: AttackNode; 
       )}
     </div>
   );
+}, sameCard);
+
+/** Content pixels around the view that are drawn too, so that scrolling shows no gap. */
+const DRAW_MARGIN = 400;
+
+interface Viewport {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+/** The part of the tree in view, in layout coordinates; null before the view has a size (draw everything). */
+function useViewport(ref: RefObject<HTMLDivElement | null>, zoom: number): Viewport | null {
+  const [view, setView] = useState<Viewport | null>(null);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    let frame = 0;
+    const measure = () => {
+      frame = 0;
+      if (el.clientWidth > 0) setView({ x: el.scrollLeft / zoom - PAD, y: el.scrollTop / zoom - PAD, w: el.clientWidth / zoom, h: el.clientHeight / zoom });
+    };
+    const later = () => {
+      frame ||= requestAnimationFrame(measure);
+    };
+    measure();
+    el.addEventListener("scroll", later, { passive: true });
+    const resize = new ResizeObserver(later);
+    resize.observe(el);
+    return () => {
+      el.removeEventListener("scroll", later);
+      resize.disconnect();
+      cancelAnimationFrame(frame);
+    };
+  }, [ref, zoom]);
+  return view;
 }
 
 export function TreeCanvas({ doc, tree }: { doc: Document; tree: string }) {
@@ -204,15 +275,33 @@ export function TreeCanvas({ doc, tree }: { doc: Document; tree: string }) {
   const highlighted = useTree((s) => s.highlighted);
   const currency = doc.metadata.currency;
   const values = useMemo(() => new Map((analysis?.nodes ?? []).map((n) => [n.id, n])), [analysis]);
-  const lit = useMemo(() => new Set(highlighted ?? analysis?.cheapest_nodes ?? []), [highlighted, analysis]);
+  const litKey = (highlighted ?? analysis?.cheapest_nodes ?? []).join();
+  const lit = useMemo(() => new Set(litKey ? litKey.split(",") : []), [litKey]);
   const [zoom, setZoom] = useState(1);
+  const view = useViewport(ref, zoom);
 
+  // Keep the selected node in view (it may not be drawn yet: scroll by its layout).
   useEffect(() => {
-    ref.current?.querySelector(`[data-id="${selected}"]`)?.scrollIntoView?.({ block: "nearest", inline: "nearest" });
-  }, [selected, layout]);
+    const p = selected ? layout.nodes.get(selected) : undefined;
+    const el = ref.current;
+    if (!p || !el || el.clientWidth === 0) return;
+    const [left, top] = [(p.x + PAD) * zoom, (p.y + PAD) * zoom];
+    const [right, bottom] = [left + p.width * zoom, top + p.height * zoom];
+    if (left < el.scrollLeft) el.scrollLeft = left - PAD;
+    else if (right > el.scrollLeft + el.clientWidth) el.scrollLeft = right - el.clientWidth + PAD;
+    if (top < el.scrollTop) el.scrollTop = top - PAD;
+    else if (bottom > el.scrollTop + el.clientHeight) el.scrollTop = bottom - el.clientHeight + PAD;
+  }, [selected, layout, zoom]);
+
+  // Only what is near the view is drawn, so that a tree of thousands of nodes stays quick to edit.
+  const shown = (p: Placed) =>
+    !view ||
+    p.id === selected ||
+    (p.x + p.width >= view.x - DRAW_MARGIN && p.x <= view.x + view.w + DRAW_MARGIN && p.y + p.height >= view.y - DRAW_MARGIN && p.y <= view.y + view.h + DRAW_MARGIN);
 
   const onKey = (e: KeyboardEvent) => {
-    const { select, rename, renaming } = useTree.getState();
+    // From the store, not this render: keys may come faster than renders.
+    const { select, rename, renaming, selected } = useTree.getState();
     if (renaming || e.ctrlKey || e.metaKey || e.altKey || !selected || !doc.attack_nodes[selected]) return;
     const direction = ARROWS[e.key];
     const node = doc.attack_nodes[selected]!;
@@ -250,10 +339,11 @@ export function TreeCanvas({ doc, tree }: { doc: Document; tree: string }) {
         }}
       >
         <div className="tree-canvas__inner" style={{ width, height, zoom }}>
-          <Links doc={doc} layout={layout} lit={lit} />
-          {layout.order.map((id) => (
-            <Card key={id} node={doc.attack_nodes[id]!} placed={layout.nodes.get(id)!} v={values.get(id)} currency={currency} lit={lit.has(id)} selected={id === selected} />
-          ))}
+          <Links doc={doc} layout={layout} lit={lit} shown={shown} />
+          {layout.order.map((id) => {
+            const placed = layout.nodes.get(id)!;
+            return shown(placed) && <Card key={id} node={doc.attack_nodes[id]!} placed={placed} v={values.get(id)} currency={currency} lit={lit.has(id)} selected={id === selected} />;
+          })}
         </div>
       </div>
       <div className="tree-zoom" data-own-keys>

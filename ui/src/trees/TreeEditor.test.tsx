@@ -230,6 +230,27 @@ describe("attack tree editor", () => {
   });
 });
 
+describe("reuse and collapse", () => {
+  it("reuses an existing step under another parent (never one above it) and collapses with Space", async () => {
+    const { backend, engine } = await openTree();
+    fireEvent.mouseDown(card(BRIBE));
+    const menu = screen.getByTestId("link-existing") as HTMLSelectElement;
+    // Neither the goal above nor the step itself is offered.
+    expect([...menu.options].slice(1).map((o) => o.textContent)).toEqual(["Phish an admin"]);
+    fireEvent.change(menu, { target: { value: PHISH } });
+    await waitFor(() => expect(engine.doc().attack_nodes[BRIBE]!.children).toEqual([PHISH]));
+    expect(nodesOf(lastOp(backend.ops()))[0]!.gate).toBe("or");
+    // Drawn once, linked from both parents.
+    await waitFor(() => expect(document.querySelectorAll(".tree-link--shared")).toHaveLength(1));
+    expect(screen.getAllByTestId("tree-node").filter((n) => n.dataset.id === PHISH)).toHaveLength(1);
+
+    fireEvent.mouseDown(card(GOAL));
+    fireEvent.keyDown(canvas(), { key: " " });
+    await waitFor(() => expect(screen.getAllByTestId("tree-node")).toHaveLength(1));
+    expect(within(card(GOAL)).getByTestId("fold").textContent).toBe("▸ 3 hidden");
+  });
+});
+
 describe("tree layout", () => {
   it("places a shared step once, under its first parent, and links it from the others; collapsed subtrees are hidden", () => {
     const doc = model();

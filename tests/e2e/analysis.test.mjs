@@ -8,7 +8,7 @@ import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { freshHome, launch, screenshot, waitForCount } from "./app.mjs";
+import { click, freshHome, launch, screenshot, text, waitForCount } from "./app.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const CLI = path.join(ROOT, "target/debug/rampart");
@@ -44,14 +44,6 @@ function writeModel(home) {
     }),
   );
   return file;
-}
-
-async function click(browser, testId) {
-  await (await browser.$(`[data-testid="${testId}"]`)).click();
-}
-
-async function text(browser, testId) {
-  return (await browser.$(`[data-testid="${testId}"]`)).getProperty("textContent");
 }
 
 async function nodeNamed(browser, name) {

@@ -89,3 +89,13 @@ export async function waitForCount(browser, selector, count, timeout = 10000) {
   }, { timeout, timeoutMsg: `expected ${count} × ${selector}, found ${found.length}` });
   return found;
 }
+
+/** Click the element with this test id. */
+export async function click(browser, testId) {
+  await (await browser.$(`[data-testid="${testId}"]`)).click();
+}
+
+/** The text of the element with this test id. */
+export async function text(browser, testId) {
+  return (await browser.$(`[data-testid="${testId}"]`)).getProperty("textContent");
+}

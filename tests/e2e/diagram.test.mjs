@@ -7,16 +7,12 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { freshHome, launch, screenshot, waitForCount } from "./app.mjs";
+import { click, freshHome, launch, screenshot, waitForCount } from "./app.mjs";
 import { answerFileDialog } from "./dialogs.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const CLI = path.join(ROOT, "target/debug/rampart");
 const NODE = '[data-testid="node"]';
-
-async function click(browser, testId) {
-  await (await browser.$(`[data-testid="${testId}"]`)).click();
-}
 
 /** The saved model as canonical JSON, read by the CLI from the file the app writes. */
 function saved(model, home) {

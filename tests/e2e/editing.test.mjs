@@ -4,7 +4,7 @@
 // undo, and the context menu of a flow.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { freshHome, launch, screenshot, waitForCount } from "./app.mjs";
+import { click, freshHome, launch, screenshot, text, waitForCount } from "./app.mjs";
 
 const NODE = '[data-testid="node"]';
 const EDGE = ".react-flow__edge";
@@ -41,14 +41,6 @@ async function shapes(browser) {
       }),
     ),
   );
-}
-
-async function click(browser, testId) {
-  await (await browser.$(`[data-testid="${testId}"]`)).click();
-}
-
-async function text(browser, testId) {
-  return (await browser.$(`[data-testid="${testId}"]`)).getProperty("textContent");
 }
 
 test("box-select, copy and paste across diagrams, undo, automatic layout, context menu", async () => {

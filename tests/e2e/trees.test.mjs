@@ -1,7 +1,8 @@
 // Issue 6 in the real app: an attack tree built from scratch with the keyboard (Tab adds a
 // child, Enter a sibling, typing names), leaf costs set in the inspector, the cheapest path
-// lit, a countermeasure toggled and the cheapest cost moving, presentation mode; and every
-// value the app shows equals `rampart analyze --format json` for the file it saved.
+// lit, a countermeasure toggled and the cheapest cost moving, an attacker profile,
+// presentation mode; and every value the app shows equals `rampart analyze --format json`
+// for the file it saved.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -174,6 +175,20 @@ test("an attack tree built with the keyboard: cheapest path lit, a countermeasur
     assert.deepEqual(tree.cheapest_scenario, ["Phish an admin"]);
     await screenshot(browser, "trees-editor");
 
+    // An attacker with €450 cannot afford phishing or bribery: the goal is out of reach, as the CLI says.
+    await (await browser.$('[data-testid="profile-budget"]')).setValue("450");
+    const verdict = await browser.$('[data-testid="profile-verdict"]');
+    await verdict.waitForExist({ timeout: 5000, timeoutMsg: "no verdict for the attacker profile" });
+    assert.equal(await verdict.getProperty("textContent"), "This attacker cannot reach the goal.");
+    const limited = JSON.parse(execFileSync(CLI, ["analyze", model, "--format", "json", "--budget", "450"], { encoding: "utf8" })).trees[0];
+    assert.equal(limited.profile.reachable, false);
+    const within = await browser.execute(() => Object.fromEntries([...document.querySelectorAll('[data-testid="tree-node"][data-role="attack"]')].map((c) => [c.dataset.id, c.dataset.within])));
+    for (const n of limited.nodes.filter((n) => n.role === "attack")) assert.equal(within[n.id], String(n.within_profile), `within the profile: ${n.label}`);
+    // Emptied as a user would (WebDriver's clear sends no input event to React): select the number, Backspace.
+    await (await browser.$('[data-testid="profile-budget"]')).doubleClick();
+    await browser.keys(["\uE003"]);
+    await verdict.waitForExist({ reverse: true, timeout: 5000 });
+
     // Presentation: F5, the step revealed with the arrow key, a summary in euros.
     await browser.keys([KEY.f5]);
     await browser.$('[data-testid="slide-title"]').waitForExist({ timeout: 5000, timeoutMsg: "F5 did not start the presentation" });
@@ -192,7 +207,8 @@ test("an attack tree built with the keyboard: cheapest path lit, a countermeasur
     await browser.keys([KEY.escape]);
     await browser.$('[data-testid="presentation"]').waitForExist({ reverse: true, timeout: 5000 });
 
-    // Undo goes through the engine: the firewall is out of place again.
+    // Undo goes through the engine: the firewall is out of place again. (The keyboard back on the tree first.)
+    await (await card(browser, "Steal customer data")).click();
     await browser.performActions([{ type: "key", id: "kb", actions: [{ type: "keyDown", value: "\uE009" }, { type: "keyDown", value: "z" }, { type: "keyUp", value: "z" }, { type: "keyUp", value: "\uE009" }] }]);
     await browser.releaseActions();
     await browser.waitUntil(async () => (await cheapest(browser)) === 400, { timeout: 5000, timeoutMsg: "undo did not bring back 400" });

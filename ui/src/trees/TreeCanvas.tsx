@@ -20,7 +20,7 @@ const PAD = 32;
 
 const clampZoom = (z: number) => Math.min(2, Math.max(0.25, z));
 
-export const KEYS_HELP = "Tab: add a child · Enter: add a sibling · arrows: move · F2 or type: rename · Delete: delete · Space: collapse or expand";
+export const KEYS_HELP = "Tab: add a child · Enter: add a sibling · arrows: move · F2 or type: rename · Delete: delete · Space: collapse or expand · F5: present";
 
 const ARROWS: { [key: string]: "up" | "down" | "left" | "right" } = { ArrowUp: "up", ArrowDown: "down", ArrowLeft: "left", ArrowRight: "right" };
 

@@ -42,7 +42,8 @@ enum Command {
         model: PathBuf,
         #[arg(long, value_enum)]
         format: ExportTo,
-        /// The attack tree to write, by name (for `adtool`; the first tree otherwise).
+        /// The attack tree to write, by name: for `adtool` (the first tree otherwise), and for
+        /// `svg` and `png` to draw the tree instead of a diagram.
         #[arg(long)]
         tree: Option<String>,
         /// The diagram to draw, by name (for `svg` and `png`; the first diagram otherwise).
@@ -96,9 +97,9 @@ enum ExportTo {
     Otm,
     /// ADTool XML (one attack tree)
     Adtool,
-    /// An SVG drawing of one diagram
+    /// An SVG drawing of one diagram, or of the attack tree given with --tree
     Svg,
-    /// A PNG picture of one diagram
+    /// A PNG picture of one diagram, or of the attack tree given with --tree
     Png,
     /// The threat register as CSV
     Csv,

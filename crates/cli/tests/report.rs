@@ -66,3 +66,20 @@ fn export_png_and_csv() {
     let from_threats = rampart().arg("threats").arg(example()).args(["--format", "csv"]).output().unwrap();
     assert_eq!(std::fs::read(&csv).unwrap(), from_threats.stdout, "one CSV writer for both commands");
 }
+
+#[test]
+fn export_draws_an_attack_tree_as_svg_and_png() {
+    let dir = tempfile::tempdir().unwrap();
+    let svg = dir.path().join("tree.svg");
+    let run = rampart().arg("export").arg(example()).args(["--format", "svg", "--tree", "Steal customer card data", "-o"]).arg(&svg).output().unwrap();
+    assert_eq!(run.status.code(), Some(0), "{}", String::from_utf8_lossy(&run.stderr));
+    let text = std::fs::read_to_string(&svg).unwrap();
+    assert!(text.contains("<title>Steal customer card data</title>") && text.contains("Heavy outline: the cheapest scenario (300 EUR)"), "the tree, not a diagram");
+    let png = dir.path().join("tree.png");
+    let run = rampart().arg("export").arg(example()).args(["--format", "png", "--tree", "Steal customer card data", "-o"]).arg(&png).output().unwrap();
+    assert_eq!(run.status.code(), Some(0), "{}", String::from_utf8_lossy(&run.stderr));
+    assert!(std::fs::read(&png).unwrap().starts_with(b"\x89PNG"));
+    let run = rampart().arg("export").arg(example()).args(["--format", "svg", "--tree", "No such tree", "-o"]).arg(dir.path().join("x.svg")).output().unwrap();
+    assert_ne!(run.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&run.stderr).contains("no attack tree named"));
+}

@@ -37,6 +37,10 @@ pub enum Error {
     #[error("{0}")]
     InvalidOperation(String),
 
+    /// The user stopped a long export; nothing was written.
+    #[error("the export was cancelled")]
+    Cancelled,
+
     #[error("internal encoding error: {0}")]
     Encoding(#[from] serde_json::Error),
 }

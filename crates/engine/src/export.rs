@@ -23,9 +23,9 @@ pub enum ExportFormat {
     Otm,
     /// One attack tree as ADTool XML.
     Adtool,
-    /// One diagram as an SVG drawing.
+    /// One diagram, or the attack tree `tree` when it is given, as an SVG drawing.
     Svg,
-    /// One diagram as a PNG picture (the SVG drawing, rasterised).
+    /// The same drawing as a PNG picture (rasterised).
     Png,
     /// The threat-model document as PDF.
     Pdf,
@@ -53,8 +53,9 @@ impl ExportFormat {
 }
 
 /// What to export; `diagram` and `tree` pick one for the formats that draw or write one
-/// (the first by id when not given); `report` holds the options of the PDF and Markdown
-/// report (every section on A4 when not given).
+/// (the first by id when not given); SVG and PNG draw the attack tree `tree` when it is
+/// given, else a diagram; `report` holds the options of the PDF and Markdown report (every
+/// section on A4 when not given).
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, TS)]
 #[ts(export)]
 pub struct ExportRequest {
@@ -86,7 +87,17 @@ const PNG_SCALE: f32 = 2.0;
 const PNG_MAX_SIDE: f32 = 8192.0;
 
 pub fn export(doc: &Document, request: &ExportRequest) -> Result<Exported> {
+    export_cancellable(doc, request, &|| false)
+}
+
+/// `export`, for the app: a PDF asks `cancelled` between its sections and stops with
+/// `Error::Cancelled` once it says yes.
+pub fn export_cancellable(doc: &Document, request: &ExportRequest, cancelled: &dyn Fn() -> bool) -> Result<Exported> {
     let first_diagram = || request.diagram.or_else(|| doc.diagrams.keys().next().copied()).ok_or_else(|| Error::invalid("the model has no diagram"));
+    let drawing = || match request.tree {
+        Some(tree) => crate::render::tree_svg::attack_tree(doc, tree),
+        None => crate::render::svg::diagram(doc, first_diagram()?),
+    };
     let report = request.report.clone().unwrap_or_default();
     Ok(match request.format {
         ExportFormat::RampartJson => Exported::text(crate::canonical::to_string(doc)?, Vec::new()),
@@ -107,9 +118,9 @@ pub fn export(doc: &Document, request: &ExportRequest) -> Result<Exported> {
             let (text, warnings) = adtool::export(doc, tree)?;
             Exported::text(text, warnings)
         }
-        ExportFormat::Svg => Exported::text(crate::render::svg::diagram(doc, first_diagram()?)?, Vec::new()),
-        ExportFormat::Png => Exported { bytes: png(&crate::render::svg::diagram(doc, first_diagram()?)?)?, warnings: Vec::new() },
-        ExportFormat::Pdf => Exported { bytes: crate::report::pdf(doc, &report)?, warnings: Vec::new() },
+        ExportFormat::Svg => Exported::text(drawing()?, Vec::new()),
+        ExportFormat::Png => Exported { bytes: png(&drawing()?)?, warnings: Vec::new() },
+        ExportFormat::Pdf => Exported { bytes: crate::report::pdf_cancellable(doc, &report, cancelled)?, warnings: Vec::new() },
         ExportFormat::Markdown => Exported::text(crate::report::markdown(doc, &report)?, Vec::new()),
         ExportFormat::Csv => {
             let analysis = Analysis::with_builtin_rules(doc).map_err(|e| Error::invalid(format!("the built-in threat rules: {e}")))?;

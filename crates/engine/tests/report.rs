@@ -10,7 +10,7 @@ use std::path::Path;
 use std::process::Command;
 
 use rampart_engine::analysis::Analysis;
-use rampart_engine::export::{export, ExportFormat, ExportRequest};
+use rampart_engine::export::{self, export, ExportFormat, ExportRequest};
 use rampart_engine::model::*;
 use rampart_engine::report::{self, Paper, ReportOptions, Section};
 use rampart_engine::{files, Document, Record};
@@ -216,4 +216,68 @@ fn png_of_a_diagram_and_csv_of_threats() {
     let csv = String::from_utf8(csv.bytes).unwrap();
     let threats = Analysis::with_builtin_rules(&doc).unwrap().threats(&doc);
     assert_eq!(csv.split("\r\n").filter(|l| !l.is_empty()).count(), threats.len() + 1);
+}
+
+#[test]
+fn attack_trees_are_drawn_with_searchable_labels_and_wide_drawings_get_landscape_pages() {
+    let doc = webshop();
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = write_pdf(&doc, &ReportOptions { sections: vec![Section::Diagrams, Section::AttackTrees], ..options() }, dir.path());
+    let text = squash(&poppler("pdftotext", &[], &pdf));
+    // The drawing's labels, values and legend can be found; the table of top scenarios stays.
+    for label in ["Phish the payment provider dashboard login", "Strict CSP with subresource integrity", "Export card tokens and replay them", "blocked by a countermeasure", "Heavy outline: the cheapest scenario (300 EUR)"] {
+        assert!(text.contains(label), "{label} is not in the PDF: {text}");
+    }
+    assert!(text.contains("Scenario (steps)"), "the table of top scenarios");
+    // The example's diagram and tree are wider than tall: each has a landscape page.
+    let sizes: Vec<(f32, f32)> = info_pages(&pdf);
+    let landscape = sizes.iter().filter(|(w, h)| w > h).count();
+    assert_eq!(landscape, 2, "{sizes:?}");
+    let diagram_page = 1 + sizes.iter().position(|(w, h)| w > h).unwrap();
+    let page = squash(&poppler("pdftotext", &["-f", &diagram_page.to_string(), "-l", &diagram_page.to_string()], &pdf));
+    assert!(page.contains("1 Data-flow diagrams") && page.contains("Checkout and payment") && page.contains("Figure 1."), "the section's heading, the diagram's name and its caption share its page: {page}");
+}
+
+/// Width and height of every page, in points.
+fn info_pages(pdf: &Path) -> Vec<(f32, f32)> {
+    let out = Command::new("pdfinfo").args(["-f", "1", "-l", "9999"]).arg(pdf).output().expect("pdfinfo");
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|l| l.starts_with("Page") && l.contains("size:"))
+        .filter_map(|l| {
+            let mut numbers = l.split(':').nth(1)?.split_whitespace().filter_map(|w| w.parse::<f32>().ok());
+            Some((numbers.next()?, numbers.next()?))
+        })
+        .collect()
+}
+
+#[test]
+fn short_sections_share_a_page_and_the_contents_still_points_at_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = write_pdf(&webshop(), &ReportOptions { sections: vec![Section::Scope, Section::Assets, Section::AcceptedRisks, Section::Findings], ..options() }, dir.path());
+    assert_eq!(pages(&pdf), 4, "cover, contents and two pages for four short sections");
+    for (page, titles) in [(3, ["1 Scope and assumptions", "2 Assets"]), (4, ["3 Accepted risks", "4 Open validation findings"])] {
+        let text = squash(&poppler("pdftotext", &["-f", &page.to_string(), "-l", &page.to_string()], &pdf));
+        for title in titles {
+            assert!(text.contains(title), "{title} on page {page}: {text}");
+        }
+    }
+    let contents = poppler("pdftotext", &["-layout", "-f", "2", "-l", "2"], &pdf);
+    assert!(contents.lines().map(squash).any(|l| l.starts_with("4 Open validation findings") && l.ends_with(" 4")), "{contents}");
+}
+
+#[test]
+fn a_cancelled_report_stops_between_sections() {
+    let doc = webshop();
+    let asked = std::cell::Cell::new(0);
+    let cancel_at_third = || {
+        asked.set(asked.get() + 1);
+        asked.get() >= 3
+    };
+    let result = report::pdf_cancellable(&doc, &options(), &cancel_at_third);
+    assert!(matches!(result, Err(rampart_engine::Error::Cancelled)), "{:?}", result.map(|b| b.len()));
+    assert_eq!(asked.get(), 3, "it stopped at the first question answered yes");
+    let cancelled = export::export_cancellable(&doc, &ExportRequest { format: ExportFormat::Pdf, diagram: None, tree: None, report: Some(options()) }, &|| true);
+    assert!(cancelled.is_err());
+    assert!(report::pdf_cancellable(&doc, &options(), &|| false).is_ok());
 }

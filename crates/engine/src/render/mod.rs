@@ -2,3 +2,4 @@
 //! CLI and the PDF report.
 
 pub mod svg;
+pub mod tree_svg;

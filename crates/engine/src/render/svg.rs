@@ -16,14 +16,16 @@ use crate::document::Document;
 use crate::error::{Error, Result};
 use crate::model::*;
 
-const MARGIN: f64 = 40.0;
+pub(super) const MARGIN: f64 = 40.0;
 const FONT: &str = "DejaVu Sans, Helvetica, Arial, sans-serif";
-const FONT_SIZE: f64 = 12.0;
+pub(super) const FONT_SIZE: f64 = 12.0;
 /// Average glyph width at FONT_SIZE, for wrapping.
-const CHAR_WIDTH: f64 = 6.8;
+pub(super) const CHAR_WIDTH: f64 = 6.8;
 const MAX_LINES: usize = 3;
-const INK: &str = "#1f2933";
+pub(super) const INK: &str = "#1f2933";
 const BOUNDARY: &str = "#b42318";
+/// Room above the drawing for its name.
+pub(super) const TITLE_ROOM: f64 = 20.0;
 
 /// Make text safe and short for a drawing: no control characters, at most `max` characters.
 pub fn inert_text(text: &str, max: usize) -> String {
@@ -42,7 +44,7 @@ pub fn inert_text(text: &str, max: usize) -> String {
 }
 
 /// Wrap a label into at most MAX_LINES lines of about `width` pixels.
-fn wrap(text: &str, width: f64) -> Vec<String> {
+pub(super) fn wrap(text: &str, width: f64) -> Vec<String> {
     let per_line = ((width / CHAR_WIDTH).floor() as usize).max(6);
     let text = inert_text(text, per_line * MAX_LINES);
     let mut lines: Vec<String> = Vec::new();
@@ -80,23 +82,55 @@ fn wrap(text: &str, width: f64) -> Vec<String> {
 }
 
 /// A label centred on (x, y), one `<tspan>`-free text element per line.
-fn label(lines: &[String], x: f64, y: f64, anchor: &str, weight: &str) -> Group {
-    let top = y - (lines.len() as f64 - 1.0) * FONT_SIZE * 0.6;
+pub(super) fn label(lines: &[String], x: f64, y: f64, anchor: &str, weight: &str) -> Group {
+    text_lines(lines, x, y, anchor, weight, FONT_SIZE, INK)
+}
+
+/// Lines of text centred vertically on `y`, at `size` in `fill`.
+pub(super) fn text_lines(lines: &[String], x: f64, y: f64, anchor: &str, weight: &str, size: f64, fill: &str) -> Group {
+    let top = y - (lines.len() as f64 - 1.0) * size * 0.6;
     lines.iter().enumerate().fold(Group::new(), |group, (i, line)| {
         group.add(
             TextElement::new("")
                 .set("x", x)
-                .set("y", top + i as f64 * FONT_SIZE * 1.2)
+                .set("y", top + i as f64 * size * 1.2)
                 .set("text-anchor", anchor)
                 .set("dominant-baseline", "middle")
                 .set("font-family", FONT)
-                .set("font-size", FONT_SIZE)
+                .set("font-size", size)
                 .set("font-weight", weight)
-                .set("fill", INK)
+                .set("fill", fill)
                 // First-strong isolate ... pop isolate: the label's own bidi stays inside.
                 .add(Text::new(format!("\u{2068}{line}\u{2069}"))),
         )
     })
+}
+
+/// An empty drawing around `extent` (min x, min y, max x, max y) with a margin: its title,
+/// the arrowheads (`arrow`, `arrow-start`), a white background and the name at the top left.
+pub(super) fn canvas(name: &str, extent: (f64, f64, f64, f64)) -> Svg {
+    let (x0, y0) = (extent.0 - MARGIN, extent.1 - MARGIN - TITLE_ROOM);
+    let (width, height) = (extent.2 - extent.0 + 2.0 * MARGIN, extent.3 - extent.1 + 2.0 * MARGIN + TITLE_ROOM);
+    let arrow = |id: &str, orient: &str| {
+        Marker::new()
+            .set("id", id)
+            .set("viewBox", "0 0 10 10")
+            .set("refX", 9)
+            .set("refY", 5)
+            .set("markerWidth", 8)
+            .set("markerHeight", 8)
+            .set("orient", orient)
+            .add(Path::new().set("d", "M 0 0 L 10 5 L 0 10 z").set("fill", INK))
+    };
+    Svg::new()
+        .set("xmlns", "http://www.w3.org/2000/svg")
+        .set("viewBox", (x0, y0, width, height))
+        .set("width", width)
+        .set("height", height)
+        .add(Title::new("").add(Text::new(inert_text(name, 200))))
+        .add(Definitions::new().add(arrow("arrow", "auto")).add(arrow("arrow-start", "auto-start-reverse")))
+        .add(Rectangle::new().set("x", x0).set("y", y0).set("width", width).set("height", height).set("fill", "#ffffff"))
+        .add(label(&[inert_text(name, 120)], x0 + 16.0, y0 + 22.0, "start", "bold"))
 }
 
 struct Shape<'a> {
@@ -152,29 +186,7 @@ pub fn diagram(doc: &Document, diagram: Id) -> Result<String> {
     if extent.0 > extent.2 {
         extent = (0.0, 0.0, 400.0, 200.0);
     }
-    let (x0, y0) = (extent.0 - MARGIN, extent.1 - MARGIN - 20.0);
-    let (width, height) = (extent.2 - extent.0 + 2.0 * MARGIN, extent.3 - extent.1 + 2.0 * MARGIN + 20.0);
-
-    let arrow = |id: &str, orient: &str| {
-        Marker::new()
-            .set("id", id)
-            .set("viewBox", "0 0 10 10")
-            .set("refX", 9)
-            .set("refY", 5)
-            .set("markerWidth", 8)
-            .set("markerHeight", 8)
-            .set("orient", orient)
-            .add(Path::new().set("d", "M 0 0 L 10 5 L 0 10 z").set("fill", INK))
-    };
-    let mut svg = Svg::new()
-        .set("xmlns", "http://www.w3.org/2000/svg")
-        .set("viewBox", (x0, y0, width, height))
-        .set("width", width)
-        .set("height", height)
-        .add(Title::new("").add(Text::new(inert_text(&name, 200))))
-        .add(Definitions::new().add(arrow("arrow", "auto")).add(arrow("arrow-start", "auto-start-reverse")))
-        .add(Rectangle::new().set("x", x0).set("y", y0).set("width", width).set("height", height).set("fill", "#ffffff"));
-    svg = svg.add(label(&[inert_text(&name, 120)], x0 + 16.0, y0 + 22.0, "start", "bold"));
+    let mut svg = canvas(&name, extent);
 
     // Boundaries first, outermost first, so that inner ones and shapes draw over them.
     let depth = |e: &Element| {

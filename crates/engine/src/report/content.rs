@@ -87,9 +87,17 @@ pub enum Block {
     /// Label: value pairs.
     Facts(Vec<(String, String)>),
     Table(Table),
-    /// A diagram, drawn from the model.
-    Drawing { diagram: Id, caption: String },
-    Outline(Vec<OutlineLine>),
+    /// A diagram or an attack tree, drawn from the model.
+    Drawing { figure: Figure, caption: String },
+}
+
+/// What a drawing shows.
+#[derive(Clone, Debug)]
+pub enum Figure {
+    Diagram(Id),
+    /// An attack tree, with its outline: the text form (Markdown), and the PDF's fallback when
+    /// the drawing must shrink too far to be read.
+    AttackTree { tree: Id, outline: Vec<OutlineLine> },
 }
 
 pub struct Report<'a> {
@@ -113,7 +121,8 @@ struct Facts<'a> {
 }
 
 impl<'a> Report<'a> {
-    pub fn build(doc: &'a Document, options: &ReportOptions) -> Result<Report<'a>> {
+    /// The sections' blocks; `cancelled` is asked before each section.
+    pub fn build(doc: &'a Document, options: &ReportOptions, cancelled: &dyn Fn() -> bool) -> Result<Report<'a>> {
         let analysis = Analysis::with_builtin_rules(doc).map_err(|e| Error::invalid(format!("the built-in threat rules: {e}")))?;
         let mut trees: Vec<&AttackTree> = doc.attack_trees.values().collect();
         trees.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
@@ -138,7 +147,13 @@ impl<'a> Report<'a> {
             ("Owner".to_string(), or_dash(inert(&meta.owner, NAME_MAX))),
             ("Reviewers".to_string(), or_dash(list(&meta.reviewers))),
         ];
-        let sections = options.sections().into_iter().map(|s| (s, facts.section(s))).collect();
+        let mut sections = Vec::new();
+        for section in options.sections() {
+            if cancelled() {
+                return Err(Error::Cancelled);
+            }
+            sections.push((section, facts.section(section)));
+        }
         Ok(Report { doc, title, date, cover, summary: inert_paragraphs(&meta.summary, TEXT_MAX), sections })
     }
 }
@@ -177,7 +192,7 @@ fn impact_words(i: u8) -> &'static str {
 }
 
 /// A number without needless decimals: 500, 0.25, 1.5.
-fn num(v: f64) -> String {
+pub(crate) fn num(v: f64) -> String {
     let s = format!("{v:.2}");
     s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
@@ -395,7 +410,7 @@ impl Facts<'_> {
             let on = |k: ElementKind| self.doc.elements.values().filter(|e| e.diagram == d.id && e.kind() == k).count();
             blocks.push(Block::Subheading(inert(&d.name, NAME_MAX)));
             blocks.push(Block::Drawing {
-                diagram: d.id,
+                figure: Figure::Diagram(d.id),
                 caption: format!(
                     "Figure {}. {}: {}, {}, {}, {}, {}.",
                     i + 1,
@@ -538,7 +553,7 @@ impl Facts<'_> {
                 ]
             })
             .collect();
-        blocks.push(Block::Table(Table { columns: vec![("#", 0.4), ("Risk", 1.15), ("Threat", 4.0), ("Status", 1.2), ("Owner", 1.15), ("Mitigations", 2.6)], rows }));
+        blocks.push(Block::Table(Table { columns: vec![("#", 0.55), ("Risk", 1.15), ("Threat", 4.0), ("Status", 1.2), ("Owner", 1.15), ("Mitigations", 2.6)], rows }));
         blocks
     }
 
@@ -547,7 +562,7 @@ impl Facts<'_> {
             return vec![Block::Paragraph("The model has no attack trees.".into())];
         }
         let mut blocks = vec![Block::Paragraph(
-            "Each tree breaks an attacker's goal into steps: OR, the attacker picks one branch; AND, all branches in any order; SAND, all branches in order. The steps of the cheapest scenario are marked ▶ and set in bold.".into(),
+            "Each tree breaks an attacker's goal into steps: OR, the attacker picks one branch; AND, all branches in any order; SAND, all branches in order. Countermeasures hang under the step they counter. The cheapest scenario is drawn with a heavy outline and bold labels (marked ▶ in lists).".into(),
         )];
         for (tree, analysis) in &self.trees {
             blocks.push(Block::Subheading(inert(&tree.name, NAME_MAX)));
@@ -570,7 +585,7 @@ impl Facts<'_> {
             if let Some(s) = &a.cheapest {
                 blocks.push(Block::Paragraph(format!("Cheapest scenario ({}): {}.", self.money(s.cost), steps(s))));
             }
-            blocks.push(Block::Outline(self.outline(tree, a)));
+            blocks.push(Block::Drawing { figure: Figure::AttackTree { tree: tree.id, outline: self.outline(tree, a) }, caption: self.tree_caption(tree) });
             if !a.top.is_empty() {
                 blocks.push(Block::Table(Table {
                     columns: vec![("#", 0.4), ("Scenario (steps)", 5.0), ("Cost", 1.3), ("Probability", 1.1), ("Hours", 0.9), ("Skill", 0.7)],
@@ -596,6 +611,20 @@ impl Facts<'_> {
             }
         }
         blocks
+    }
+
+    /// What a tree's drawing holds, in words.
+    fn tree_caption(&self, tree: &AttackTree) -> String {
+        let nodes: Vec<&AttackNode> = self.doc.attack_nodes.values().filter(|n| n.tree == tree.id).collect();
+        let defenses: Vec<&&AttackNode> = nodes.iter().filter(|n| n.role == Role::Defense).collect();
+        let in_place = defenses.iter().filter(|n| n.implemented).count();
+        format!(
+            "{}: {} and {} ({} in place). Under each step: the cost of the cheapest way past it, its probability, hours and skill.",
+            quoted(&tree.name),
+            plural(nodes.len() - defenses.len(), "attack step or gate", "attack steps and gates"),
+            plural(defenses.len(), "countermeasure", "countermeasures"),
+            in_place,
+        )
     }
 
     /// The tree as an indented outline, root first, children in order, countermeasures

@@ -6,7 +6,7 @@ use std::fmt::Write;
 
 use crate::model::{ElementKind, Id};
 
-use super::content::{Block, Cell, Report, Style};
+use super::content::{Block, Cell, Figure, Report, Style};
 use super::text::inert;
 
 /// Markdown text with every character that could start markup escaped; line breaks and
@@ -99,17 +99,18 @@ fn write_block(out: &mut String, report: &Report, block: &Block) {
             }
             out.push('\n');
         }
-        Block::Drawing { diagram, caption } => {
+        Block::Drawing { figure: Figure::Diagram(diagram), caption } => {
             out.push_str(&mermaid(report, *diagram));
             let _ = writeln!(out, "*{}*\n", escape(caption));
         }
-        Block::Outline(lines) => {
-            for line in lines {
+        // A tree reads well as a nested list; wikis draw no attack trees.
+        Block::Drawing { figure: Figure::AttackTree { outline, .. }, caption } => {
+            for line in outline {
                 let label = if line.marked { format!("▶ **{}**", escape(&line.label)) } else { escape(&line.label) };
                 let detail = if line.detail.is_empty() { String::new() } else { format!(" — {}", escape(&line.detail)) };
                 let _ = writeln!(out, "{}- {label}{detail}", "  ".repeat(line.depth.min(20)));
             }
-            out.push('\n');
+            let _ = writeln!(out, "\n*{}*\n", escape(caption));
         }
     }
 }

@@ -131,12 +131,18 @@ impl ReportOptions {
 
 /// The report as a PDF file.
 pub fn pdf(doc: &Document, options: &ReportOptions) -> Result<Vec<u8>> {
-    let report = content::Report::build(doc, options)?;
-    pdf::render(&report, options.paper)
+    pdf_cancellable(doc, options, &|| false)
+}
+
+/// The report as a PDF file, asking `cancelled` between sections whether the user has given
+/// up; if so the work stops with `Error::Cancelled` and no bytes.
+pub fn pdf_cancellable(doc: &Document, options: &ReportOptions, cancelled: &dyn Fn() -> bool) -> Result<Vec<u8>> {
+    let report = content::Report::build(doc, options, cancelled)?;
+    pdf::render(&report, options.paper, cancelled)
 }
 
 /// The report as Markdown, for wikis and pull requests.
 pub fn markdown(doc: &Document, options: &ReportOptions) -> Result<String> {
-    let report = content::Report::build(doc, options)?;
+    let report = content::Report::build(doc, options, &|| false)?;
     Ok(markdown::render(&report))
 }

@@ -2,11 +2,13 @@
 //!
 //! A small layout engine, not HTML: text is measured with the embedded font's own advance
 //! widths and wrapped greedily; a table row is kept whole (moved to the next page, with the
-//! header repeated) and its cells are cut short when one row would not fit on a page; each
-//! section starts a page. The body is laid out first so that the contents page can give
-//! page numbers. Diagrams are the engine's SVG converted to vector form (svg2pdf) and placed
-//! as form XObjects, with the labels written again as invisible text at the same places so
-//! that they can be searched and copied. Colours are chosen to stay distinct in greyscale,
+//! header repeated) and its cells are cut short when one row would not fit on a page; a
+//! section starts a page unless the page before is less than half full. The body is laid out
+//! first so that the contents page can give page numbers. Diagrams and attack trees are the
+//! engine's SVG drawings converted to vector form (svg2pdf) and placed as form XObjects, with
+//! the labels written again as invisible text at the same places so that they can be searched
+//! and copied; a drawing wider than tall that would shrink on a portrait page gets a
+//! landscape page of its own, with its heading. Colours are chosen to stay distinct in greyscale,
 //! and every severity is also written as a word.
 
 use std::cell::RefCell;
@@ -20,7 +22,7 @@ use printpdf::{
 use crate::error::{Error, Result};
 use crate::risk::Severity;
 
-use super::content::{Block, Cell, OutlineLine, Report, Style, Table};
+use super::content::{Block, Cell, Figure, OutlineLine, Report, Style, Table};
 use super::text::{inert, visual};
 use super::{Paper, BOLD_TTF, REGULAR_TTF};
 
@@ -34,6 +36,12 @@ const H1: f32 = 20.0;
 const H2: f32 = 12.5;
 const LEADING: f32 = 1.38;
 const CELL_PAD: f32 = 4.0;
+/// Room kept under a drawing for its caption.
+const CAPTION_ROOM: f32 = 30.0;
+/// Below this scale a tree's labels are too small to read, so its outline follows the drawing.
+const LEGIBLE_SCALE: f32 = 0.45;
+/// A section shares the page before when at least this share of the page is still free.
+const SHARE_PAGE: f32 = 0.5;
 
 const INK: (f32, f32, f32) = (0.12, 0.14, 0.17);
 const MUTED: (f32, f32, f32) = (0.38, 0.41, 0.45);
@@ -180,18 +188,42 @@ fn fit(face: &Face, text: &str, size: f32, width: f32) -> String {
 struct Writer<'a> {
     pdf: &'a mut PdfDocument,
     fonts: &'a Fonts,
+    /// The paper, portrait; `width` and `height` are the current page's.
+    paper: (f32, f32),
     width: f32,
     height: f32,
     pages: Vec<Vec<Op>>,
     /// The section each page belongs to, for its running header.
     page_section: Vec<String>,
+    /// Which pages are turned to landscape.
+    landscape: Vec<bool>,
+    /// The current page is landscape and its drawing is still to come.
+    awaiting_drawing: bool,
     y: f32,
     section: String,
     /// Fonts for the SVG converter, which turns diagram text into outlines.
     svg_fonts: BTreeMap<String, Vec<u8>>,
 }
 
-impl Writer<'_> {
+impl<'a> Writer<'a> {
+    fn new(pdf: &'a mut PdfDocument, fonts: &'a Fonts, paper: Paper, svg_fonts: BTreeMap<String, Vec<u8>>) -> Writer<'a> {
+        let (width, height) = paper.size();
+        Writer {
+            pdf,
+            fonts,
+            paper: (width, height),
+            width,
+            height,
+            pages: Vec::new(),
+            page_section: Vec::new(),
+            landscape: Vec::new(),
+            awaiting_drawing: false,
+            y: BODY_TOP,
+            section: String::new(),
+            svg_fonts,
+        }
+    }
+
     fn body_width(&self) -> f32 {
         self.width - 2.0 * MARGIN_X
     }
@@ -209,9 +241,34 @@ impl Writer<'_> {
     }
 
     fn new_page(&mut self) {
+        self.start_page(false);
+    }
+
+    fn start_page(&mut self, landscape: bool) {
+        (self.width, self.height) = if landscape { (self.paper.1, self.paper.0) } else { self.paper };
         self.pages.push(Vec::new());
         self.page_section.push(self.section.clone());
+        self.landscape.push(landscape);
+        self.awaiting_drawing = landscape;
         self.y = BODY_TOP;
+    }
+
+    /// Start a landscape page for a wide drawing, unless this one still awaits its drawing.
+    fn landscape_page(&mut self) {
+        if !self.awaiting_drawing {
+            self.start_page(true);
+        }
+    }
+
+    /// Would this drawing be larger on a landscape page of its own than on a portrait one?
+    /// Only for a drawing wider than tall that a portrait page would shrink.
+    fn wants_landscape(&self, svg: &str) -> bool {
+        let Some((w, h)) = drawing_size(svg) else { return false };
+        let (pw, ph) = self.paper;
+        let body = |width: f32, height: f32| (width - 2.0 * MARGIN_X, height - BODY_TOP - BODY_BOTTOM - CAPTION_ROOM - 60.0);
+        let scale = |(bw, bh): (f32, f32)| (bw / w).min(bh / h).min(1.0);
+        let portrait = scale(body(pw, ph));
+        w > h && portrait < 1.0 && scale(body(ph, pw)) > portrait * 1.15
     }
 
     /// Start a new page unless `needed` points still fit on this one.
@@ -266,16 +323,28 @@ impl Writer<'_> {
         }
     }
 
-    fn section_heading(&mut self, number: usize, title: &str) {
+    /// A section's heading: on a new page (landscape when the section opens with a wide
+    /// drawing), or after the section before when most of its last page is free.
+    fn section_heading(&mut self, number: usize, title: &str, landscape: bool) {
         self.section = title.to_string();
-        self.new_page();
+        let free = self.bottom() - self.y;
+        let on_portrait = self.landscape.last() == Some(&false);
+        if landscape {
+            self.start_page(true);
+        } else if on_portrait && self.y > BODY_TOP + 1.0 && free > (self.bottom() - BODY_TOP) * SHARE_PAGE {
+            self.y += 28.0;
+        } else {
+            self.new_page();
+        }
         let y = self.y;
         self.text_at(MARGIN_X, y + H1, &format!("{number}  {title}"), Style::Bold, H1, ACCENT);
         self.rule(MARGIN_X, y + H1 + 10.0, self.width - MARGIN_X, y + H1 + 10.0, ACCENT, 1.2);
         self.y = y + H1 + 26.0;
     }
 
-    fn block(&mut self, report: &Report, block: &Block) -> Result<()> {
+    /// Typeset one block; `svg` is the drawing of a `Drawing` block and `wide` whether it
+    /// goes on a landscape page.
+    fn block(&mut self, block: &Block, svg: Option<&str>, wide: bool) -> Result<()> {
         let width = self.body_width();
         match block {
             Block::Subheading(text) => {
@@ -318,13 +387,24 @@ impl Writer<'_> {
                 self.y += 8.0;
             }
             Block::Table(table) => self.table(table),
-            Block::Drawing { diagram, caption } => {
-                let svg = crate::render::svg::diagram(report.doc, *diagram)?;
-                self.drawing(&svg)?;
-                self.flow(MARGIN_X, width, caption, Style::Muted, SMALL, MUTED);
+            Block::Drawing { figure, caption } => {
+                let Some(svg) = svg else { return Err(Error::invalid("a drawing is missing")) };
+                if wide {
+                    self.landscape_page();
+                }
+                let scale = self.drawing(svg)?;
+                self.flow(MARGIN_X, self.body_width(), caption, Style::Muted, SMALL, MUTED);
                 self.y += 8.0;
+                if let Figure::AttackTree { outline, .. } = figure {
+                    if scale < LEGIBLE_SCALE {
+                        if wide {
+                            self.new_page();
+                        }
+                        self.flow(MARGIN_X, self.body_width(), "The tree is too large to read at this size; its steps follow as a list.", Style::Muted, SMALL, MUTED);
+                        self.outline(outline);
+                    }
+                }
             }
-            Block::Outline(lines) => self.outline(lines),
         }
         Ok(())
     }
@@ -453,21 +533,27 @@ impl Writer<'_> {
         self.y += 8.0;
     }
 
-    /// The diagram as vectors, scaled to fit the page, in a thin frame; its labels written
-    /// again as invisible text at the same places, so that they are searchable.
-    fn drawing(&mut self, svg: &str) -> Result<()> {
+    /// The drawing as vectors, scaled to fit the page (on a landscape page, the room left
+    /// under its heading), in a thin frame; its labels written again as invisible text at the
+    /// same places, so that they are searchable. Returns the scale.
+    fn drawing(&mut self, svg: &str) -> Result<f32> {
         // Warnings here are about fonts for SVG text; the report supplies its own.
         let mut warnings = Vec::new();
-        let xobject = Svg::parse_with_fonts(svg, &self.svg_fonts, &mut warnings).map_err(|e| Error::invalid(format!("a diagram could not be drawn: {e}")))?;
+        let mut xobject = Svg::parse_with_fonts(svg, &self.svg_fonts, &mut warnings).map_err(|e| Error::invalid(format!("a diagram could not be drawn: {e}")))?;
+        // printpdf leaves the converted drawing uncompressed; its text as outlines is bulky.
+        xobject.stream.compress = true;
         let (w, h) = match (xobject.width, xobject.height) {
             (Some(w), Some(h)) => (w.0 as f32, h.0 as f32),
             _ => return Err(Error::invalid("a diagram has no size")),
         };
         let max_w = self.body_width();
-        let max_h = self.bottom() - BODY_TOP - 40.0;
+        let own_page = std::mem::take(&mut self.awaiting_drawing);
+        let max_h = if own_page { self.bottom() - self.y - CAPTION_ROOM } else { self.bottom() - BODY_TOP - 40.0 };
         let scale = (max_w / w).min(max_h / h).min(1.0);
         let (dw, dh) = (w * scale, h * scale);
-        self.ensure(dh + 30.0);
+        if !own_page {
+            self.ensure(dh + CAPTION_ROOM);
+        }
         let x = MARGIN_X + (max_w - dw) / 2.0;
         let top = self.y;
         let id = self.pdf.add_xobject(&xobject);
@@ -481,7 +567,7 @@ impl Writer<'_> {
         }
         self.searchable_labels(svg, x, top, scale);
         self.y = top + dh + 6.0;
-        Ok(())
+        Ok(scale)
     }
 
     /// Every `<text>` of the drawing as invisible PDF text at its place.
@@ -519,29 +605,61 @@ impl Writer<'_> {
     }
 }
 
-/// The whole document as PDF bytes.
-pub fn render(report: &Report, paper: Paper) -> Result<Vec<u8>> {
+/// The drawing of a figure.
+fn figure_svg(report: &Report, figure: &Figure) -> Result<String> {
+    match figure {
+        Figure::Diagram(id) => crate::render::svg::diagram(report.doc, *id),
+        Figure::AttackTree { tree, .. } => crate::render::tree_svg::attack_tree(report.doc, *tree),
+    }
+}
+
+/// The width and height a drawing declares.
+fn drawing_size(svg: &str) -> Option<(f32, f32)> {
+    let xml = roxmltree::Document::parse(svg).ok()?;
+    let root = xml.root_element();
+    let number = |name: &str| root.attribute(name).and_then(|v| v.parse::<f32>().ok()).filter(|v| v.is_finite() && *v > 0.0);
+    Some((number("width")?, number("height")?))
+}
+
+/// The whole document as PDF bytes; `cancelled` is asked between sections and before the
+/// file is put together, and ends the work with `Error::Cancelled`.
+pub fn render(report: &Report, paper: Paper, cancelled: &dyn Fn() -> bool) -> Result<Vec<u8>> {
     let (width, height) = paper.size();
     let mut pdf = PdfDocument::new(&report.title);
     let fonts = Fonts { regular: Face::load(&mut pdf, REGULAR_TTF)?, bold: Face::load(&mut pdf, BOLD_TTF)? };
     let svg_fonts = BTreeMap::from([("DejaVu Sans".to_string(), REGULAR_TTF.to_vec()), ("DejaVu Sans Bold".to_string(), BOLD_TTF.to_vec())]);
 
     // The body first: each section's first page (counted from the body's first page).
-    let mut writer = Writer { pdf: &mut pdf, fonts: &fonts, width, height, pages: Vec::new(), page_section: Vec::new(), y: BODY_TOP, section: String::new(), svg_fonts };
+    let mut writer = Writer::new(&mut pdf, &fonts, paper, svg_fonts);
     let mut starts = Vec::new();
     for (i, (section, blocks)) in report.sections.iter().enumerate() {
-        writer.section_heading(i + 1, section.title());
+        if cancelled() {
+            return Err(Error::Cancelled);
+        }
+        let svgs = blocks.iter().map(|b| match b { Block::Drawing { figure, .. } => figure_svg(report, figure).map(Some), _ => Ok(None) }).collect::<Result<Vec<_>>>()?;
+        let wide: Vec<bool> = svgs.iter().map(|s| s.as_deref().is_some_and(|s| writer.wants_landscape(s))).collect();
+        // A wide drawing takes its subheading to its landscape page; a section that opens with
+        // one (after notes and that subheading) starts there too.
+        let starts_wide = |k: usize| wide.get(k) == Some(&true) || (matches!(blocks.get(k), Some(Block::Subheading(_))) && wide.get(k + 1) == Some(&true));
+        let opens_wide = (0..blocks.len()).find(|&k| !matches!(blocks[k], Block::Note(_))).is_some_and(starts_wide);
+        writer.section_heading(i + 1, section.title(), opens_wide);
         starts.push((format!("{}  {}", i + 1, section.title()), writer.pages.len()));
-        for block in blocks {
-            writer.block(report, block)?;
+        for (k, block) in blocks.iter().enumerate() {
+            if starts_wide(k) && !wide[k] {
+                writer.landscape_page();
+            } else if writer.landscape.last() == Some(&true) && !writer.awaiting_drawing {
+                // A landscape page holds one drawing; what follows goes on a portrait page.
+                writer.new_page();
+            }
+            writer.block(block, svgs[k].as_deref(), wide[k])?;
         }
     }
-    let Writer { pages: body, page_section, .. } = writer;
+    let Writer { pages: body, page_section, landscape, .. } = writer;
 
     // Cover (page 1) and contents (page 2) come before the body.
     const FRONT: usize = 2;
     let total = FRONT + body.len();
-    let mut front = Writer { pdf: &mut pdf, fonts: &fonts, width, height, pages: Vec::new(), page_section: Vec::new(), y: BODY_TOP, section: String::new(), svg_fonts: BTreeMap::new() };
+    let mut front = Writer::new(&mut pdf, &fonts, paper, BTreeMap::new());
     cover(&mut front, report);
     front.section = "Contents".into();
     front.new_page();
@@ -565,14 +683,23 @@ pub fn render(report: &Report, paper: Paper) -> Result<Vec<u8>> {
         front.y += 22.0;
     }
     let mut sections = front.page_section.clone();
+    let mut turned = front.landscape.clone();
     let mut pages = std::mem::take(&mut front.pages);
     pages.extend(body);
     sections.extend(page_section);
+    turned.extend(landscape);
+    let size_of_page = |i: usize| if turned.get(i) == Some(&true) { (height, width) } else { (width, height) };
 
     // Running header and footer on every page but the cover.
     let short_title = fit(&fonts.regular, &report.title, SMALL, width / 2.0 - MARGIN_X);
     for (i, ops) in pages.iter_mut().enumerate().skip(1) {
-        let mut page = Writer { pdf: &mut pdf, fonts: &fonts, width, height, pages: vec![std::mem::take(ops)], page_section: Vec::new(), y: 0.0, section: String::new(), svg_fonts: BTreeMap::new() };
+        if cancelled() {
+            return Err(Error::Cancelled);
+        }
+        let (width, height) = size_of_page(i);
+        let mut page = Writer::new(&mut pdf, &fonts, paper, BTreeMap::new());
+        (page.width, page.height) = (width, height);
+        page.pages.push(std::mem::take(ops));
         let section = fit(&fonts.regular, sections.get(i).map(String::as_str).unwrap_or(""), SMALL, width / 2.0 - MARGIN_X);
         page.text_at(MARGIN_X, 40.0, &short_title, Style::Normal, SMALL, MUTED);
         page.text_at(width - MARGIN_X - fonts.regular.width(&section, SMALL), 40.0, &section, Style::Normal, SMALL, MUTED);
@@ -600,7 +727,17 @@ pub fn render(report: &Report, paper: Paper) -> Result<Vec<u8>> {
         pdf.metadata.info.modification_date = date.clone();
         pdf.metadata.info.metadata_date = date;
     }
-    let pages = pages.into_iter().map(|ops| PdfPage::new(Pt(width).into(), Pt(height).into(), ops)).collect();
+    let pages = pages
+        .into_iter()
+        .enumerate()
+        .map(|(i, ops)| {
+            let (width, height) = size_of_page(i);
+            PdfPage::new(Pt(width).into(), Pt(height).into(), ops)
+        })
+        .collect();
+    if cancelled() {
+        return Err(Error::Cancelled);
+    }
     pdf.with_pages(pages);
     let mut warnings = Vec::new();
     Ok(pdf.save(&PdfSaveOptions::default(), &mut warnings))

@@ -4,7 +4,8 @@ import type { ReportOptions } from "./ReportOptions";
 
 /**
  * What to export; `diagram` and `tree` pick one for the formats that draw or write one
- * (the first by id when not given); `report` holds the options of the PDF and Markdown
- * report (every section on A4 when not given).
+ * (the first by id when not given); SVG and PNG draw the attack tree `tree` when it is
+ * given, else a diagram; `report` holds the options of the PDF and Markdown report (every
+ * section on A4 when not given).
  */
 export type ExportRequest = { format: ExportFormat, diagram: string | null, tree: string | null, report?: ReportOptions, };

@@ -6,6 +6,7 @@ fn main() {
         "save_as_dialog", "export_dialog", "close_model", "apply", "undo", "redo",
         "analysis_overview", "threat_register", "threats_on", "threat_rules", "threat_record", "load_rule_pack_dialog",
         "analyze_tree", "countermeasure_effects", "what_if",
+        "cancel_export",
     ];
     let attributes = tauri_build::Attributes::new()
         .app_manifest(tauri_build::AppManifest::new().commands(commands));

@@ -8,11 +8,12 @@ mod analysis;
 mod trees;
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use rampart_engine::analysis::RuleSet;
 use rampart_engine::recent::{RecentFile, RecentFiles};
-use rampart_engine::export::{export, ExportRequest, Saved};
+use rampart_engine::export::{export_cancellable, ExportRequest, Saved};
 use rampart_engine::{files, Applied, Document, Editor, Opened, Operation, Snapshot};
 use tauri::{AppHandle, Manager, State};
 use tauri_plugin_dialog::DialogExt;
@@ -23,6 +24,9 @@ struct App {
     editor: Mutex<Option<Editor>>,
     recent: RecentFiles,
     rules: Mutex<Arc<RuleSet>>,
+    /// Counts the user's "Cancel" clicks: an export started before the latest one stops
+    /// between sections and writes nothing.
+    export_cancels: Arc<AtomicU64>,
 }
 
 type CmdResult<T> = Result<T, String>;
@@ -146,11 +150,15 @@ async fn save_as_dialog(app: AppHandle, state: State<'_, App>) -> CmdResult<Opti
 }
 
 /// Export the open model through a native save dialog. Returns where it was written and
-/// what the format could not carry; `None` if the user cancelled. The file is made after
-/// the dialog, from a copy of the document, on a blocking-task thread: a long PDF neither
-/// holds the model nor stalls the window.
+/// what the format could not carry; `None` if the user cancelled, in the dialog or with
+/// `cancel_export` while the file was being made (then nothing is written). The file is made
+/// after the dialog, from a copy of the document, on a blocking-task thread: a long PDF
+/// neither holds the model nor stalls the window.
 #[tauri::command]
 async fn export_dialog(app: AppHandle, state: State<'_, App>, request: ExportRequest) -> CmdResult<Option<Saved>> {
+    let cancels = Arc::clone(&state.export_cancels);
+    let started = cancels.load(Ordering::SeqCst);
+    let cancelled = move || cancels.load(Ordering::SeqCst) != started;
     let (doc, stem) = {
         let guard = state.editor.lock().map_err(message)?;
         let editor = guard.as_ref().ok_or("no model is open")?;
@@ -167,9 +175,24 @@ async fn export_dialog(app: AppHandle, state: State<'_, App>, request: ExportReq
         .add_filter(extension, &[extension.rsplit('.').next().unwrap_or(extension)])
         .blocking_save_file();
     let Some(path) = picked.and_then(|p| p.into_path().ok()) else { return Ok(None) };
-    let exported = tauri::async_runtime::spawn_blocking(move || export(&doc, &request)).await.map_err(message)?.map_err(message)?;
+    let check = cancelled.clone();
+    let exported = match tauri::async_runtime::spawn_blocking(move || export_cancellable(&doc, &request, &check)).await.map_err(message)? {
+        Err(rampart_engine::Error::Cancelled) => return Ok(None),
+        other => other.map_err(message)?,
+    };
+    // A cancel that came after the last section still wins: nothing is written.
+    if cancelled() {
+        return Ok(None);
+    }
     std::fs::write(&path, exported.bytes).map_err(|e| format!("{}: {e}", path.display()))?;
     Ok(Some(Saved { path: path.to_string_lossy().to_string(), warnings: exported.warnings }))
+}
+
+/// Stop the export under way, if any (the report dialog's Cancel); it writes nothing.
+#[tauri::command]
+async fn cancel_export(state: State<'_, App>) -> CmdResult<()> {
+    state.export_cancels.fetch_add(1, Ordering::SeqCst);
+    Ok(())
 }
 
 #[tauri::command]
@@ -207,7 +230,7 @@ fn main() {
         .setup(|app| {
             let recent_file = app.path().app_config_dir()?.join("recent.json");
             let rules = Arc::new(RuleSet::builtin()?);
-            let state = App { editor: Mutex::new(None), recent: RecentFiles::new(recent_file), rules: Mutex::new(rules) };
+            let state = App { editor: Mutex::new(None), recent: RecentFiles::new(recent_file), rules: Mutex::new(rules), export_cancels: Arc::default() };
             // `rampart-app MODEL` opens MODEL, as a file manager does on double-click.
             if let Some(path) = std::env::args_os().nth(1).map(PathBuf::from) {
                 if let Err(e) = open_path(app.handle(), &state, &path) {
@@ -225,6 +248,7 @@ fn main() {
             open_recent,
             save_as_dialog,
             export_dialog,
+            cancel_export,
             close_model,
             apply,
             undo,

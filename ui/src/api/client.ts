@@ -64,6 +64,11 @@ export function exportDialog(request: ExportRequest): Promise<Saved | null> {
   return invoke<Saved | null>("export_dialog", { request });
 }
 
+/** Stop the export under way (the report dialog's Cancel): it then writes nothing and `exportDialog` gives null. */
+export function cancelExport(): Promise<void> {
+  return invoke<void>("cancel_export");
+}
+
 export function closeModel(): Promise<void> {
   return invoke<void>("close_model");
 }

@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { fireEvent, render, screen, waitFor, within } from "@testing-library/react";
+import { act, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 
 import type { Document } from "../api/bindings/Document";
 import { App } from "../App";
+import { useUi } from "../state/ui";
 import { fakeBackend } from "../test/backend";
 import { DIAGRAM, emptyDocument, snapshot } from "../test/fixtures";
 
@@ -36,13 +37,17 @@ describe("File menu", () => {
       "Threats as CSV…",
       "Diagram as SVG…",
       "Diagram as PNG…",
+      "Attack tree as SVG…",
+      "Attack tree as PNG…",
       "Threat Dragon JSON…",
       "Attack tree as ADTool XML…",
       "Rampart JSON…",
       "Close",
     ]);
-    expect(screen.getByTestId("export-adtool")).toHaveProperty("disabled", true);
-    expect(screen.getByTestId("export-adtool").textContent).toContain("The model has no attack tree");
+    for (const id of ["export-adtool", "export-tree-svg", "export-tree-png"]) {
+      expect(screen.getByTestId(id)).toHaveProperty("disabled", true);
+      expect(screen.getByTestId(id).textContent).toContain("The model has no attack tree");
+    }
     expect(screen.getByTestId("menu-open-model").textContent).toContain("Microsoft Threat Modeling Tool");
   });
 
@@ -76,6 +81,26 @@ describe("File menu", () => {
     expect(backend.of("export_dialog")[0]!.args).toEqual({ request: { format: "adtool", diagram: null, tree: TREE } });
     // Nothing was lost: no notice.
     expect(screen.queryByTestId("notice")).toBeNull();
+  });
+
+  it("draws the attack tree on screen as SVG or PNG, else the first", async () => {
+    const other = "0193a6f0-7c00-7000-8000-000000000999";
+    const doc = withTree();
+    doc.attack_trees[other] = { id: other, name: "Take the shop down", description: "", root: "s" };
+    const backend = fakeBackend({ current_model: () => snapshot(doc), export_dialog: () => ({ path: "/tmp/tree.svg", warnings: [] }) });
+    render(<App />);
+    await openFileMenu();
+    expect(screen.getByTestId("export-tree-svg").textContent).toContain("“Steal card data”");
+    fireEvent.click(screen.getByTestId("export-tree-svg"));
+    await waitFor(() => expect(backend.of("export_dialog")).toHaveLength(1));
+    expect(backend.of("export_dialog")[0]!.args).toEqual({ request: { format: "svg", diagram: null, tree: TREE } });
+
+    act(() => useUi.getState().showTree(other));
+    await openFileMenu();
+    expect(screen.getByTestId("export-tree-png").textContent).toContain("“Take the shop down”");
+    fireEvent.click(screen.getByTestId("export-tree-png"));
+    await waitFor(() => expect(backend.of("export_dialog")).toHaveLength(2));
+    expect(backend.of("export_dialog")[1]!.args).toEqual({ request: { format: "png", diagram: null, tree: other } });
   });
 
   it.each([

@@ -5,15 +5,19 @@ import { useState } from "react";
 import type { Document } from "../api/bindings/Document";
 import { MenuButton, separator, type MenuEntry } from "../components/Menu";
 import { closeModel, exportModel, IMPORT_FORMATS, newModel, openModel, saveAs } from "../state/actions";
+import { useUi } from "../state/ui";
 import { ReportDialog } from "./ReportDialog";
 
 function quoted(name: string): string {
   return `“${name.trim() || "unnamed"}”`;
 }
 
-/** The menu's entries for the open model, `diagram` being the one on screen. */
-function fileMenuEntries(doc: Document, diagram: string | null, openReport: () => void): MenuEntry[] {
-  const tree = Object.keys(doc.attack_trees).sort()[0];
+/**
+ * The menu's entries for the open model, `diagram` being the one on screen and `shownTree`
+ * the attack tree on screen, if a tree tab is active (the tree exports take it, else the first).
+ */
+function fileMenuEntries(doc: Document, diagram: string | null, shownTree: string | null, openReport: () => void): MenuEntry[] {
+  const tree = shownTree && doc.attack_trees[shownTree] ? shownTree : Object.keys(doc.attack_trees).sort()[0];
   const diagramName = diagram ? doc.diagrams[diagram]?.name : undefined;
   const treeName = tree ? doc.attack_trees[tree]?.name : undefined;
   return [
@@ -61,6 +65,22 @@ function fileMenuEntries(doc: Document, diagram: string | null, openReport: () =
     },
     {
       kind: "item",
+      label: "Attack tree as SVG…",
+      hint: tree ? `The drawing of the tree ${quoted(treeName ?? "")}, its cheapest scenario marked` : "The model has no attack tree",
+      disabled: !tree,
+      testId: "export-tree-svg",
+      run: () => void exportModel({ format: "svg", diagram: null, tree: tree ?? null }),
+    },
+    {
+      kind: "item",
+      label: "Attack tree as PNG…",
+      hint: tree ? `A picture of the tree ${quoted(treeName ?? "")}` : "The model has no attack tree",
+      disabled: !tree,
+      testId: "export-tree-png",
+      run: () => void exportModel({ format: "png", diagram: null, tree: tree ?? null }),
+    },
+    {
+      kind: "item",
       label: "Threat Dragon JSON…",
       hint: "The diagrams and threats, for OWASP Threat Dragon",
       testId: "export-threat_dragon",
@@ -88,9 +108,10 @@ function fileMenuEntries(doc: Document, diagram: string | null, openReport: () =
 
 export function FileMenu({ doc, diagram }: { doc: Document; diagram: string | null }) {
   const [reportOpen, setReportOpen] = useState(false);
+  const shownTree = useUi((s) => s.tree);
   return (
     <>
-      <MenuButton label="File" testId="file-menu" entries={() => fileMenuEntries(doc, diagram, () => setReportOpen(true))}>
+      <MenuButton label="File" testId="file-menu" entries={() => fileMenuEntries(doc, diagram, shownTree, () => setReportOpen(true))}>
         File
         <span className="caret" aria-hidden="true" />
       </MenuButton>

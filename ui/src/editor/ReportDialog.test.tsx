@@ -39,7 +39,8 @@ describe("Report as PDF", () => {
         report: { paper: "letter", sections: ["summary", "scope", "assets", "diagrams", "threats", "attack_trees", "accepted_risks"] },
       },
     });
-    expect(screen.queryByTestId("report-dialog")).toBeNull();
+    // The dialog closes once the export call has returned (just after the status is set).
+    await waitFor(() => expect(screen.queryByTestId("report-dialog")).toBeNull());
   });
 
   it("shows that it is working while the engine writes the file, and cannot be closed then", async () => {
@@ -61,6 +62,35 @@ describe("Report as PDF", () => {
     await waitFor(() => expect(screen.queryByTestId("report-dialog")).toBeNull());
     // Cancelled in the save dialog: nothing to report.
     expect(screen.queryByTestId("notice")).toBeNull();
+  });
+
+  it("stops the export with Cancel while the engine writes, and says nothing was written", async () => {
+    let finish: (saved: Saved | null) => void = () => {};
+    const backend = fakeBackend({
+      current_model: () => snapshot(emptyDocument()),
+      export_dialog: () => new Promise<Saved | null>((resolve) => (finish = resolve)),
+      // The shell's answer to a cancel: the engine stops and export_dialog gives null.
+      cancel_export: () => {
+        setTimeout(() => finish(null), 0);
+        return null;
+      },
+    });
+    render(<App />);
+    await openReportDialog();
+    fireEvent.click(screen.getByTestId("report-export"));
+    await screen.findByTestId("report-busy");
+    const cancel = screen.getByTestId("report-cancel");
+    expect(cancel).toHaveProperty("disabled", false);
+
+    fireEvent.click(cancel);
+    expect(screen.getByTestId("report-busy").textContent).toContain("Stopping");
+    expect(cancel).toHaveProperty("disabled", true);
+    await waitFor(() => expect(screen.queryByTestId("report-dialog")).toBeNull());
+    expect(backend.of("cancel_export")).toHaveLength(1);
+    expect(backend.of("export_dialog")).toHaveLength(1);
+    expect(screen.getByTestId("status").textContent).toBe("Report cancelled: nothing was written");
+    expect(screen.queryByTestId("notice")).toBeNull();
+    expect(screen.queryByTestId("error")).toBeNull();
   });
 
   it("cannot export a report with no section", async () => {

@@ -1,12 +1,15 @@
 // The options of the PDF report (which sections, which paper) before the native save dialog,
-// and a busy state while the engine writes the file (it runs off the UI thread in the shell).
+// and a busy state while the engine writes the file (it runs off the UI thread in the shell),
+// with a Cancel that stops it: the engine stops between sections and nothing is written.
 
 import { useState } from "react";
 
 import type { Paper } from "../api/bindings/Paper";
 import type { Section } from "../api/bindings/Section";
+import { cancelExport } from "../api/client";
 import { Dialog } from "../components/Dialog";
 import { exportModel } from "../state/actions";
+import { useUi } from "../state/ui";
 import "./ReportDialog.css";
 
 /** The sections in document order, with the headings the report gives them. */
@@ -31,6 +34,7 @@ export function ReportDialog({ onClose }: { onClose: () => void }) {
   const [chosen, setChosen] = useState<Set<Section>>(() => new Set(REPORT_SECTIONS.map(([s]) => s)));
   const [paper, setPaper] = useState<Paper>("a4");
   const [busy, setBusy] = useState(false);
+  const [cancelling, setCancelling] = useState(false);
 
   const toggle = (section: Section) =>
     setChosen((before) => {
@@ -48,6 +52,15 @@ export function ReportDialog({ onClose }: { onClose: () => void }) {
     onClose();
   };
 
+  const cancel = async () => {
+    if (!busy) return onClose();
+    setCancelling(true);
+    // Said first: should the file be finished before the engine hears of the cancel, the
+    // export's own "Exported to …" replaces it. `run` ends (and closes) once the engine stops.
+    useUi.getState().setStatus("Report cancelled: nothing was written");
+    await cancelExport().catch(() => undefined);
+  };
+
   return (
     <Dialog
       title="Report as PDF"
@@ -55,7 +68,7 @@ export function ReportDialog({ onClose }: { onClose: () => void }) {
       testId="report-dialog"
       actions={
         <>
-          <button type="button" className="button" data-testid="report-cancel" disabled={busy} onClick={onClose}>
+          <button type="button" className="button" data-testid="report-cancel" disabled={cancelling} onClick={() => void cancel()}>
             Cancel
           </button>
           <button
@@ -94,7 +107,7 @@ export function ReportDialog({ onClose }: { onClose: () => void }) {
         {busy && (
           <p className="report-dialog__busy" role="status" data-testid="report-busy">
             <span className="report-dialog__spinner" aria-hidden="true" />
-            Writing the PDF…
+            {cancelling ? "Stopping…" : "Writing the PDF… Cancel stops it and writes nothing."}
           </p>
         )}
       </div>

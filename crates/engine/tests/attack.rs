@@ -231,6 +231,76 @@ fn defence_refinements_and_nested_counters() {
     assert!(!b.doc.attack_nodes[&audit].implemented.eq(&false), "the document is not changed");
 }
 
+/// Regression (brute-force seed 6867411722139446910): a countermeasure that leaves an OR
+/// with one alternative, a step the sequence also needs on its own, made the sequence faster.
+/// goal = SAND(OR(a 3 h, shared 7 h), b 6 h, shared), with a camera (maybe countered by
+/// "spray" at `spray` h) against a. Time is structural, a step in two stages of a sequence
+/// counts in each: the OR takes the fastest way past it, then b, then shared again. Folding
+/// the blocked OR to `shared` made `SAND(shared, b, shared)`, whose repeat was dropped:
+/// 7 + 6 = 13 h, faster than the 16 h without the camera. Cost pays `shared` once either way.
+#[test]
+fn time_with_a_countermeasure_on_a_shared_step_sequence_counts_each_stage() {
+    struct Row {
+        gate: Gate,
+        /// The camera against a: implemented, and a counter-attack's time.
+        camera: Option<(bool, Option<f64>)>,
+        time: f64,
+        /// The cheapest scenario {b, shared}: the structure with only those steps done.
+        scenario_time: f64,
+        cost: f64,
+    }
+    let table = [
+        // No camera: min(3, 7) + 6 + 7.
+        Row { gate: Gate::Sand, camera: None, time: 16.0, scenario_time: 20.0, cost: 29.0 },
+        // Camera not in place: the same.
+        Row { gate: Gate::Sand, camera: Some((false, None)), time: 16.0, scenario_time: 20.0, cost: 29.0 },
+        // Camera in place: a is blocked, the OR takes shared: 7 + 6 + 7 (13 before the fix).
+        Row { gate: Gate::Sand, camera: Some((true, None)), time: 20.0, scenario_time: 20.0, cost: 29.0 },
+        // Sprayed in 1 h, in parallel with a: max(3, 1) = 3, so 3 + 6 + 7.
+        Row { gate: Gate::Sand, camera: Some((true, Some(1.0))), time: 16.0, scenario_time: 20.0, cost: 29.0 },
+        // Spraying takes 9 h: past a in 9, shared is faster: 7 + 6 + 7.
+        Row { gate: Gate::Sand, camera: Some((true, Some(9.0))), time: 20.0, scenario_time: 20.0, cost: 29.0 },
+        // AND: in parallel, a repeat changes nothing: max(7, 6, 7).
+        Row { gate: Gate::And, camera: Some((true, None)), time: 7.0, scenario_time: 7.0, cost: 29.0 },
+        Row { gate: Gate::And, camera: None, time: 7.0, scenario_time: 7.0, cost: 29.0 },
+    ];
+    for (i, row) in table.iter().enumerate() {
+        let mut b = Builder::new();
+        let a = b.leaf("a", 12.0, 0.5, 3.0, 1);
+        let shared = b.leaf("shared", 10.0, 0.5, 7.0, 1);
+        let s = b.leaf("b", 19.0, 0.5, 6.0, 1);
+        let either = b.gate("either", Gate::Or, &[a, shared]);
+        let goal = b.gate("goal", row.gate, &[either, s, shared]);
+        if let Some((implemented, spray)) = row.camera {
+            let d = b.defence("camera", implemented);
+            b.counter(a, d);
+            if let Some(t) = spray {
+                let k = b.leaf("spray", 100.0, 0.5, t, 1);
+                b.counter(d, k);
+            }
+        }
+        b.root(goal);
+        let r = run(&b);
+        assert!(r.exact, "row {i}: {:?}", r.warnings);
+        assert_eq!(r.root.min_time, Some(row.time), "row {i}: time at the goal");
+        assert_eq!(r.root.min_cost, Some(row.cost), "row {i}: shared is paid once");
+        let cheapest = r.cheapest.as_ref().unwrap();
+        let mut labels = cheapest.labels.clone();
+        labels.sort();
+        assert_eq!(labels, vec!["b", "shared"], "row {i}");
+        assert_eq!(cheapest.time, Some(row.scenario_time), "row {i}: the cheapest scenario's time");
+        assert_eq!(cheapest.cost, Some(row.cost), "row {i}");
+        // A profile with the scenario's time reaches the goal; an hour less than the fastest
+        // way does not.
+        for (hours, reachable) in [(row.scenario_time, true), (row.time - 1.0, false)] {
+            let profile = AttackerProfile { budget: None, skill: None, time: Some(hours) };
+            let options = AnalysisOptions { profile: Some(profile), ..Default::default() };
+            let p = attack::analyze(&b.doc, b.tree, &options).unwrap().profile.unwrap();
+            assert_eq!(p.reachable, reachable, "row {i}: within {hours} h");
+        }
+    }
+}
+
 #[test]
 fn what_if_reports_the_new_cheapest_cost() {
     let mut b = Builder::new();

@@ -108,7 +108,8 @@ impl Formula {
     }
 
     /// An AND (or SAND) of `items`, folded: true children dropped, false absorbs, repeated
-    /// children once, one child stands for itself.
+    /// children of an AND once (a SAND keeps them, see [`Formula::gate`]), one child stands
+    /// for itself.
     fn and(&mut self, kind: Kind, items: &[u32]) -> u32 {
         if items.contains(&FALSE) {
             return FALSE;
@@ -123,20 +124,31 @@ impl Formula {
         self.gate(Kind::Or, items, FALSE)
     }
 
-    /// A gate over `items` without `neutral` and without repeats.
+    /// A gate over `items` without `neutral`, and, unless it is a SAND, without repeats.
+    ///
+    /// A SAND keeps a repeated child (`SAND(x, y, x)`, typically after folding: a branch
+    /// whose alternatives were blocked by countermeasures becomes the one step left, which
+    /// the sequence also needs on its own). For the scenario the repeat changes nothing (a
+    /// step is done and paid once), but time is defined on the structure: each stage of a
+    /// sequence takes its own time and a step in two stages counts in each, so dropping the
+    /// repeat took its time out of the sum, and a countermeasure could make the attack
+    /// *faster*. AND (max) and OR (min) do not change with a repeat. A repeated child counts
+    /// two parents (`bottom_up::sharing`), so cost and probability above it are computed
+    /// exactly, each step once.
     fn gate(&mut self, kind: Kind, items: &[u32], neutral: u32) -> u32 {
         let at = self.edges.len();
+        let dedupe = kind != Kind::Sand;
         for &c in items {
             if c == neutral {
                 continue;
             }
             let kept = &self.edges[at..];
-            let repeated = if kept.len() <= 16 { kept.contains(&c) } else { false };
+            let repeated = dedupe && kept.len() <= 16 && kept.contains(&c);
             if !repeated {
                 self.edges.push(c);
             }
         }
-        if self.edges.len() - at > 16 {
+        if dedupe && self.edges.len() - at > 16 {
             // Many children: repeats by sorting a copy.
             let mut seen: HashSet<u32> = HashSet::with_capacity(self.edges.len() - at);
             let kept: Vec<u32> = self.edges[at..].iter().copied().filter(|c| seen.insert(*c)).collect();

@@ -136,6 +136,10 @@ fn png(svg: &str) -> Result<Vec<u8>> {
     let mut options = usvg::Options::default();
     options.fontdb_mut().load_font_data(crate::report::REGULAR_TTF.to_vec());
     options.fontdb_mut().load_font_data(crate::report::BOLD_TTF.to_vec());
+    // resvg falls back to any loaded face that has a character; a CJK font only when needed.
+    if let Some(font) = crate::report::fallback_font().filter(|_| crate::report::needs_fallback(svg)) {
+        options.fontdb_mut().load_font_data(font.to_vec());
+    }
     options.font_family = "DejaVu Sans".into();
     let tree = usvg::Tree::from_str(svg, &options).map_err(|e| Error::invalid(format!("the drawing could not be read: {e}")))?;
     let size = tree.size();

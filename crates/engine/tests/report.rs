@@ -281,3 +281,30 @@ fn a_cancelled_report_stops_between_sections() {
     assert!(cancelled.is_err());
     assert!(report::pdf_cancellable(&doc, &options(), &|| false).is_ok());
 }
+
+/// CJK text is set with a system CJK font when one is installed (fonts-noto-cjk and the like,
+/// never shipped nor required), embedded as a subset; without one it stays text in DejaVu.
+#[test]
+fn cjk_text_uses_a_system_font_when_there_is_one() {
+    let mut doc = webshop();
+    doc.metadata.name = "決済システム Webshop".into();
+    for e in doc.elements.values_mut().filter(|e| e.name == "Shop API") {
+        e.name = "注文API Shop".into();
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = write_pdf(&doc, &ReportOptions { sections: vec![Section::Summary, Section::Diagrams], ..options() }, dir.path());
+    let text = poppler("pdftotext", &[], &pdf);
+    assert!(text.contains("決済システム Webshop") && text.contains("注文API Shop"), "CJK stays searchable text");
+    let fonts = Command::new("pdffonts").arg(&pdf).output().expect("pdffonts");
+    let fonts = String::from_utf8_lossy(&fonts.stdout).into_owned();
+    let cjk_installed = ["/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf"].iter().any(|p| Path::new(p).exists());
+    let embedded = fonts.lines().skip(2).count();
+    if cjk_installed {
+        assert_eq!(embedded, 3, "DejaVu regular and bold, and the CJK fallback: {fonts}");
+        assert!(fonts.lines().skip(2).all(|l| l.split_whitespace().filter(|w| *w == "yes").count() >= 2), "all embedded as subsets: {fonts}");
+        let size = std::fs::metadata(&pdf).unwrap().len();
+        assert!(size < 1024 * 1024, "a subset of the 19 MB CJK font, not the whole: {size} bytes");
+    } else {
+        assert_eq!(embedded, 2, "no CJK font here: DejaVu only, {fonts}");
+    }
+}

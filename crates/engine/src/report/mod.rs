@@ -23,6 +23,30 @@ use crate::error::Result;
 pub(crate) const REGULAR_TTF: &[u8] = include_bytes!("../../fonts/DejaVuSans.ttf");
 pub(crate) const BOLD_TTF: &[u8] = include_bytes!("../../fonts/DejaVuSans-Bold.ttf");
 
+/// System fonts tried, in order, for the characters DejaVu Sans lacks (CJK above all). None
+/// is shipped or required: without one, such characters print as DejaVu's missing-glyph box
+/// (the text stays searchable). Whichever is used is embedded as a subset like DejaVu.
+const FALLBACK_FONTS: &[&str] = &[
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/google-noto-cjk/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+    "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
+];
+
+/// The first fallback font on this machine, read once (it is large; most reports never ask).
+pub(crate) fn fallback_font() -> Option<&'static [u8]> {
+    static FONT: std::sync::OnceLock<Option<Vec<u8>>> = std::sync::OnceLock::new();
+    FONT.get_or_init(|| FALLBACK_FONTS.iter().find_map(|path| std::fs::read(path).ok())).as_deref()
+}
+
+/// Does `text` hold a character DejaVu Sans lacks, so that the fallback font is wanted?
+pub(crate) fn needs_fallback(text: &str) -> bool {
+    static DEJAVU: std::sync::OnceLock<Option<printpdf::ParsedFont>> = std::sync::OnceLock::new();
+    let Some(font) = DEJAVU.get_or_init(|| printpdf::ParsedFont::from_bytes(REGULAR_TTF, 0, &mut Vec::new())).as_ref() else { return false };
+    text.chars().any(|c| !c.is_control() && !c.is_whitespace() && font.lookup_glyph_index(c as u32).is_none_or(|g| g == 0))
+}
+
 /// Paper size of the PDF.
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Default, TS)]
 #[serde(rename_all = "snake_case")]

@@ -11,11 +11,12 @@
 //! landscape page of its own, with its heading. Colours are chosen to stay distinct in greyscale,
 //! and every severity is also written as a word.
 
-use std::cell::RefCell;
+use std::cell::{Cell as Flag, OnceCell, RefCell};
 use std::collections::{BTreeMap, HashMap};
+use std::rc::Rc;
 
 use printpdf::{
-    Color, FontId, Line, LinePoint, Op, PaintMode, ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, Rect, Rgb, Svg, TextItem,
+    Color, FontId, Line, LinePoint, Op, PaintMode, ParsedFont, PdfDocument, PdfFont, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, Rect, Rgb, Svg, TextItem,
     TextRenderingMode, XObjectTransform,
 };
 
@@ -24,7 +25,7 @@ use crate::risk::Severity;
 
 use super::content::{Block, Cell, Figure, OutlineLine, Report, Style, Table};
 use super::text::{inert, visual};
-use super::{Paper, BOLD_TTF, REGULAR_TTF};
+use super::{fallback_font, needs_fallback, Paper, BOLD_TTF, REGULAR_TTF};
 
 
 const MARGIN_X: f32 = 54.0;
@@ -71,36 +72,96 @@ struct Face {
     parsed: ParsedFont,
     units_per_em: f32,
     widths: RefCell<HashMap<char, f32>>,
+    /// Where the characters this face lacks come from, if anywhere.
+    fallback: Option<Rc<Fallback>>,
+}
+
+/// A system font for the characters DejaVu lacks (see `fallback_font`), read on first need
+/// and added to the document only if some text used it.
+#[derive(Default)]
+struct Fallback {
+    face: OnceCell<Option<Face>>,
+    used: Flag<bool>,
+}
+
+impl Fallback {
+    fn face(&self) -> Option<&Face> {
+        self.face.get_or_init(|| fallback_font().and_then(|bytes| Face::parse(bytes, None).ok())).as_ref()
+    }
 }
 
 impl Face {
-    fn load(doc: &mut PdfDocument, bytes: &[u8]) -> Result<Face> {
+    fn parse(bytes: &[u8], fallback: Option<Rc<Fallback>>) -> Result<Face> {
         let mut warnings = Vec::new();
         let parsed = ParsedFont::from_bytes(bytes, 0, &mut warnings).ok_or_else(|| Error::invalid("the report font could not be read"))?;
-        let id = doc.add_font(&parsed);
         let units_per_em = f32::from(parsed.pdf_font_metrics.units_per_em.max(1));
-        Ok(Face { id, parsed, units_per_em, widths: RefCell::new(HashMap::new()) })
+        Ok(Face { id: FontId::new(), parsed, units_per_em, widths: RefCell::new(HashMap::new()), fallback })
     }
 
-    /// Width of `text` at `size` points. A character the font lacks counts as one em.
+    fn load(doc: &mut PdfDocument, bytes: &[u8], fallback: &Rc<Fallback>) -> Result<Face> {
+        let face = Face::parse(bytes, Some(Rc::clone(fallback)))?;
+        doc.resources.fonts.map.insert(face.id.clone(), PdfFont::new(face.parsed.clone()));
+        Ok(face)
+    }
+
+    fn has(&self, c: char) -> bool {
+        self.parsed.lookup_glyph_index(c as u32).is_some_and(|g| g != 0)
+    }
+
+    /// The face that draws `c`: this one, or the fallback when only it has the character.
+    fn for_char(&self, c: char) -> &Face {
+        if self.has(c) || c.is_whitespace() {
+            return self;
+        }
+        match self.fallback.as_ref().and_then(|f| f.face()) {
+            Some(other) if other.has(c) => other,
+            _ => self,
+        }
+    }
+
+    /// Width of `text` at `size` points. A character no font has counts as one em.
     fn width(&self, text: &str, size: f32) -> f32 {
         let mut widths = self.widths.borrow_mut();
         let em: f32 = text
             .chars()
             .map(|c| {
-                *widths.entry(c).or_insert_with(|| match self.parsed.lookup_glyph_index(c as u32) {
-                    Some(g) => f32::from(self.parsed.get_horizontal_advance(g)) / self.units_per_em,
-                    None => 1.0,
+                *widths.entry(c).or_insert_with(|| {
+                    let face = self.for_char(c);
+                    match face.parsed.lookup_glyph_index(c as u32) {
+                        Some(g) => f32::from(face.parsed.get_horizontal_advance(g)) / face.units_per_em,
+                        None => 1.0,
+                    }
                 })
             })
             .sum();
         em * size
+    }
+
+    /// The operations that show `text` at `size`, one font run at a time.
+    fn show(&self, text: &str, size: f32) -> Vec<Op> {
+        let mut runs: Vec<(&Face, String)> = Vec::new();
+        for c in text.chars() {
+            let face = self.for_char(c);
+            match runs.last_mut() {
+                Some((f, run)) if std::ptr::eq(*f, face) => run.push(c),
+                _ => runs.push((face, c.to_string())),
+            }
+        }
+        if let Some(f) = &self.fallback {
+            if runs.iter().any(|(face, _)| !std::ptr::eq(*face, self)) {
+                f.used.set(true);
+            }
+        }
+        runs.into_iter()
+            .flat_map(|(face, run)| [Op::SetFont { font: PdfFontHandle::External(face.id.clone()), size: Pt(size) }, Op::ShowText { items: vec![TextItem::Text(run)] }])
+            .collect()
     }
 }
 
 struct Fonts {
     regular: Face,
     bold: Face,
+    fallback: Rc<Fallback>,
 }
 
 impl Fonts {
@@ -282,17 +343,12 @@ impl<'a> Writer<'a> {
 
     /// One line of text with its baseline at `baseline` (from the top).
     fn text_at(&mut self, x: f32, baseline: f32, text: &str, style: Style, size: f32, ink: (f32, f32, f32)) {
-        let font = self.fonts.face(style).id.clone();
         let y = self.height - baseline;
-        let text = visual(text);
-        self.ops().extend([
-            Op::StartTextSection,
-            Op::SetFont { font: PdfFontHandle::External(font), size: Pt(size) },
-            Op::SetFillColor { col: color(ink) },
-            Op::SetTextCursor { pos: Point { x: Pt(x), y: Pt(y) } },
-            Op::ShowText { items: vec![TextItem::Text(text)] },
-            Op::EndTextSection,
-        ]);
+        let shown = self.fonts.face(style).show(&visual(text), size);
+        let ops = self.ops();
+        ops.extend([Op::StartTextSection, Op::SetFillColor { col: color(ink) }, Op::SetTextCursor { pos: Point { x: Pt(x), y: Pt(y) } }]);
+        ops.extend(shown);
+        ops.push(Op::EndTextSection);
     }
 
     fn fill_rect(&mut self, x: f32, top: f32, w: f32, h: f32, fill: (f32, f32, f32)) {
@@ -539,7 +595,17 @@ impl<'a> Writer<'a> {
     fn drawing(&mut self, svg: &str) -> Result<f32> {
         // Warnings here are about fonts for SVG text; the report supplies its own.
         let mut warnings = Vec::new();
-        let mut xobject = Svg::parse_with_fonts(svg, &self.svg_fonts, &mut warnings).map_err(|e| Error::invalid(format!("a diagram could not be drawn: {e}")))?;
+        // svg2pdf draws text as outlines from these fonts, falling back to any that has a
+        // character; the large CJK font joins them only for a drawing that needs it.
+        let with_fallback;
+        let fonts = match fallback_font().filter(|_| needs_fallback(svg)) {
+            Some(font) => {
+                with_fallback = self.svg_fonts.clone().into_iter().chain([("Fallback".to_string(), font.to_vec())]).collect();
+                &with_fallback
+            }
+            None => &self.svg_fonts,
+        };
+        let mut xobject = Svg::parse_with_fonts(svg, fonts, &mut warnings).map_err(|e| Error::invalid(format!("a diagram could not be drawn: {e}")))?;
         // printpdf leaves the converted drawing uncompressed; its text as outlines is bulky.
         xobject.stream.compress = true;
         let (w, h) = match (xobject.width, xobject.height) {
@@ -590,17 +656,12 @@ impl<'a> Writer<'a> {
                 _ => x0 + (x - vx) * scale,
             };
             let baseline = top + (y - vy) * scale + size * 0.35;
-            let font = self.fonts.regular.id.clone();
             let y_pdf = self.height - baseline;
-            self.ops().extend([
-                Op::StartTextSection,
-                Op::SetTextRenderingMode { mode: TextRenderingMode::Invisible },
-                Op::SetFont { font: PdfFontHandle::External(font), size: Pt(size.max(1.0)) },
-                Op::SetTextCursor { pos: Point { x: Pt(left), y: Pt(y_pdf) } },
-                Op::ShowText { items: vec![TextItem::Text(visual(&text))] },
-                Op::SetTextRenderingMode { mode: TextRenderingMode::Fill },
-                Op::EndTextSection,
-            ]);
+            let shown = self.fonts.regular.show(&visual(&text), size.max(1.0));
+            let ops = self.ops();
+            ops.extend([Op::StartTextSection, Op::SetTextRenderingMode { mode: TextRenderingMode::Invisible }, Op::SetTextCursor { pos: Point { x: Pt(left), y: Pt(y_pdf) } }]);
+            ops.extend(shown);
+            ops.extend([Op::SetTextRenderingMode { mode: TextRenderingMode::Fill }, Op::EndTextSection]);
         }
     }
 }
@@ -626,7 +687,8 @@ fn drawing_size(svg: &str) -> Option<(f32, f32)> {
 pub fn render(report: &Report, paper: Paper, cancelled: &dyn Fn() -> bool) -> Result<Vec<u8>> {
     let (width, height) = paper.size();
     let mut pdf = PdfDocument::new(&report.title);
-    let fonts = Fonts { regular: Face::load(&mut pdf, REGULAR_TTF)?, bold: Face::load(&mut pdf, BOLD_TTF)? };
+    let fallback = Rc::new(Fallback::default());
+    let fonts = Fonts { regular: Face::load(&mut pdf, REGULAR_TTF, &fallback)?, bold: Face::load(&mut pdf, BOLD_TTF, &fallback)?, fallback };
     let svg_fonts = BTreeMap::from([("DejaVu Sans".to_string(), REGULAR_TTF.to_vec()), ("DejaVu Sans Bold".to_string(), BOLD_TTF.to_vec())]);
 
     // The body first: each section's first page (counted from the body's first page).
@@ -715,6 +777,9 @@ pub fn render(report: &Report, paper: Paper, cancelled: &dyn Fn() -> bool) -> Re
 
     for (title, page) in &starts {
         pdf.add_bookmark(title, page + FRONT);
+    }
+    if let Some(face) = fonts.fallback.face.get().and_then(Option::as_ref).filter(|_| fonts.fallback.used.get()) {
+        pdf.resources.fonts.map.insert(face.id.clone(), PdfFont::new(face.parsed.clone()));
     }
     pdf.metadata.info.document_title = report.title.clone();
     pdf.metadata.info.author = report.cover.iter().find(|(k, _)| k == "Owner").map(|(_, v)| v.clone()).unwrap_or_default();

@@ -3,6 +3,8 @@
 // the engine's values at the node, and the structural edits (children, countermeasures,
 // reuse of an existing step). Each edit is one operation.
 
+import { useState } from "react";
+
 import type { AttackNode } from "../api/bindings/AttackNode";
 import type { Document } from "../api/bindings/Document";
 import type { Gate } from "../api/bindings/Gate";
@@ -61,18 +63,47 @@ function ScaleField({ node, attr, label, explain }: { node: AttackNode; attr: "s
   );
 }
 
-/** A menu that acts on the choice picked and goes back to its prompt; absent with nothing to pick. */
-function Pick({ testId, prompt, choices, onPick }: { testId: string; prompt: string; choices: { id: string; label: string }[]; onPick: (id: string) => void }) {
-  if (choices.length === 0) return null;
+interface Choice {
+  id: string;
+  label: string;
+}
+
+/** How many matches a search field lists. */
+const MAX_MATCHES = 8;
+
+/**
+ * A search field that lists what matches the text typed and acts on the match clicked.
+ * `choices` runs only while there is text: a tree of thousands of steps or a model of
+ * thousands of elements costs nothing until the user searches.
+ */
+function Pick({ testId, prompt, choices, onPick }: { testId: string; prompt: string; choices: () => Choice[]; onPick: (id: string) => void }) {
+  const [query, setQuery] = useState("");
+  const q = query.trim().toLowerCase();
+  const matches = q ? choices().filter((c) => c.label.toLowerCase().includes(q)).slice(0, MAX_MATCHES) : [];
   return (
-    <select className="field__select" data-testid={testId} aria-label={prompt} value="" onChange={(e) => e.target.value && onPick(e.target.value)}>
-      <option value="">{prompt}</option>
-      {choices.map((c) => (
-        <option key={c.id} value={c.id}>
-          {c.label}
-        </option>
-      ))}
-    </select>
+    <div className="pick" data-testid={testId}>
+      <input className="field__input" placeholder={prompt} aria-label={prompt} value={query} spellCheck={false} onChange={(e) => setQuery(e.target.value)} />
+      {matches.length > 0 && (
+        <ul className="pick__matches">
+          {matches.map((c) => (
+            <li key={c.id}>
+              <button
+                type="button"
+                className="link-button"
+                data-testid="pick-match"
+                onClick={() => {
+                  setQuery("");
+                  onPick(c.id);
+                }}
+              >
+                {c.label}
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      {q && matches.length === 0 && <p className="tree-note">Nothing matches.</p>}
+    </div>
   );
 }
 
@@ -94,7 +125,7 @@ function linkTarget(doc: Document, id: string): { name: string; go: () => void }
 }
 
 function Links({ doc, node }: { doc: Document; node: AttackNode }) {
-  const candidates = [
+  const candidates = (): Choice[] => [
     ...Object.values(doc.elements)
       .filter((e) => !node.links.includes(e.id))
       .map((e) => ({ id: e.id, label: `${doc.diagrams[e.diagram]?.name ?? "Diagram"}: ${e.name.trim() || "(unnamed)"}` })),
@@ -121,7 +152,7 @@ function Links({ doc, node }: { doc: Document; node: AttackNode }) {
           );
         })}
       </ul>
-      <Pick testId="add-link" prompt="Link to an element or threat…" choices={candidates} onPick={(id) => void editNode(node.id, (m) => ({ ...m, links: [...m.links, id] }))} />
+      <Pick key={node.id} testId="add-link" prompt="Link to an element or threat: type its name" choices={candidates} onPick={(id) => void editNode(node.id, (m) => ({ ...m, links: [...m.links, id] }))} />
     </section>
   );
 }
@@ -164,7 +195,6 @@ export function TreeInspector({ doc }: { doc: Document }) {
   if (!node) return <aside className="inspector tree-inspector" data-own-keys><p className="inspector__empty">Select a node of the tree.</p></aside>;
   const parents = parentsOf(doc, node.tree).get(node.id) ?? [];
   const root = doc.attack_trees[node.tree]?.root === node.id;
-  const linkable = linkableSteps(doc, node.tree, node.id);
   return (
     <aside className="inspector tree-inspector" data-own-keys data-testid="tree-inspector">
       <header className="inspector__header">
@@ -242,9 +272,10 @@ export function TreeInspector({ doc }: { doc: Document }) {
           </button>
         </div>
         <Pick
+          key={node.id}
           testId="link-existing"
-          prompt="Reuse an existing step as a child…"
-          choices={linkable.map((n) => ({ id: n.id, label: nodeLabel(n) }))}
+          prompt="Reuse an existing step as a child: type its name"
+          choices={() => linkableSteps(doc, node.tree, node.id).map((n) => ({ id: n.id, label: nodeLabel(n) }))}
           onPick={(child) => void apply(() => linkChildOp(doc, node.id, child))}
         />
         {parents.length > 1 &&

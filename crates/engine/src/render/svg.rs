@@ -133,6 +133,11 @@ pub(super) fn canvas(name: &str, extent: (f64, f64, f64, f64)) -> Svg {
         .add(label(&[inert_text(name, 120)], x0 + 16.0, y0 + 22.0, "start", "bold"))
 }
 
+/// A rectangle with corners rounded by `rx`, to be filled and stroked by the caller.
+pub(super) fn rounded_rect(x: f64, y: f64, width: f64, height: f64, rx: f64) -> Rectangle {
+    Rectangle::new().set("x", x).set("y", y).set("width", width).set("height", height).set("rx", rx)
+}
+
 struct Shape<'a> {
     element: &'a Element,
     layout: &'a Layout,
@@ -210,12 +215,7 @@ pub fn diagram(doc: &Document, diagram: Id) -> Result<String> {
             svg = svg.add(label(&text, first.x + 6.0, first.y + 12.0, "start", "bold"));
         } else {
             svg = svg.add(
-                Rectangle::new()
-                    .set("x", l.x)
-                    .set("y", l.y)
-                    .set("width", l.width)
-                    .set("height", l.height)
-                    .set("rx", 8)
+                rounded_rect(l.x, l.y, l.width, l.height, 8.0)
                     .set("fill", BOUNDARY)
                     .set("fill-opacity", 0.04)
                     .set("stroke", BOUNDARY)

@@ -14,9 +14,9 @@
 
 use std::collections::{HashMap, HashSet};
 
-use svg::node::element::{Group, Line, Path, Polygon, Rectangle};
+use svg::node::element::{Group, Line, Path, Polygon};
 
-use super::svg::{canvas, inert_text, text_lines, wrap, CHAR_WIDTH, FONT_SIZE, INK};
+use super::svg::{canvas, inert_text, rounded_rect, text_lines, wrap, CHAR_WIDTH, FONT_SIZE, INK};
 use crate::attack::{self, AnalysisOptions, NodeAnalysis, TreeAnalysis};
 use crate::document::Document;
 use crate::error::{Error, Result};
@@ -326,12 +326,7 @@ pub fn attack_tree(doc: &Document, tree: Id) -> Result<String> {
             group.add(shape).add(shield)
         } else {
             group.add(
-                Rectangle::new()
-                    .set("x", p.x)
-                    .set("y", p.y)
-                    .set("width", p.width)
-                    .set("height", p.height)
-                    .set("rx", 8)
+                rounded_rect(p.x, p.y, p.width, p.height, 8.0)
                     .set("fill", if is_gate(n) { "#eef2f7" } else { "#ffffff" })
                     .set("stroke", stroke)
                     .set("stroke-width", stroke_width),

@@ -585,7 +585,6 @@ impl Facts<'_> {
             if let Some(s) = &a.cheapest {
                 blocks.push(Block::Paragraph(format!("Cheapest scenario ({}): {}.", self.money(s.cost), steps(s))));
             }
-            blocks.push(Block::Drawing { figure: Figure::AttackTree { tree: tree.id, outline: self.outline(tree, a) }, caption: self.tree_caption(tree) });
             if !a.top.is_empty() {
                 blocks.push(Block::Table(Table {
                     columns: vec![("#", 0.4), ("Scenario (steps)", 5.0), ("Cost", 1.3), ("Probability", 1.1), ("Hours", 0.9), ("Skill", 0.7)],
@@ -606,6 +605,8 @@ impl Facts<'_> {
                         .collect(),
                 }));
             }
+            // The drawing after the figures: a wide tree takes a landscape page of its own.
+            blocks.push(Block::Drawing { figure: Figure::AttackTree { tree: tree.id, outline: self.outline(tree, a) }, caption: self.tree_caption(tree) });
             for w in a.warnings.iter().take(5) {
                 blocks.push(Block::Note(inert(w, 300)));
             }

@@ -10,7 +10,8 @@ import { fileURLToPath } from "node:url";
 import { remote } from "webdriverio";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-export const APP = path.join(ROOT, "target/debug/rampart-app");
+// RAMPART_APP: another build of the app, e.g. a copy that a parallel build cannot replace mid-run.
+export const APP = process.env.RAMPART_APP ?? path.join(ROOT, "target/debug/rampart-app");
 export const OUT = path.join(ROOT, "tests/e2e/out");
 mkdirSync(OUT, { recursive: true });
 

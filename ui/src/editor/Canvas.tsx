@@ -18,6 +18,7 @@ import {
   type OnNodeDrag,
   useKeyPress,
   useReactFlow,
+  useStore,
 } from "@xyflow/react";
 
 import type { Document } from "../api/bindings/Document";
@@ -37,6 +38,7 @@ import { center, GRID, type Rect } from "./geometry";
 import type { ViewCommands } from "./keymap";
 import { moveOps } from "./moves";
 import { CanvasActionsContext, nodeTypes, type CanvasActions, type ShapeNode } from "./nodes";
+import { isBig, Overview, usesOverview } from "./Overview";
 import { usePrefersDark } from "./usePrefersDark";
 
 interface OverlayEntry {
@@ -75,8 +77,13 @@ function shownRect(doc: Document, overlay: Overlay, element: Element): Rect | nu
   return layout;
 }
 
-/** How the view fits a diagram: on opening it, and on "Fit". */
-export const FIT_VIEW = { padding: 0.1, maxZoom: 1 };
+/**
+ * How the view fits a diagram: on opening it, and on "Fit". Shapes hidden from React Flow
+ * while a big diagram is drawn as an overview count too.
+ */
+export const FIT_VIEW = { padding: 0.1, maxZoom: 1, includeHiddenNodes: true };
+/** Low enough to fit a few thousand shapes in the window. */
+const MIN_ZOOM = 0.02;
 
 /** The point at the middle of an element: a shape's centre, a flow's midpoint. */
 function middleOf(doc: Document, id: string): { x: number; y: number } | null {
@@ -167,37 +174,62 @@ export function deriveNodes(
   return nodes;
 }
 
+const NO_BENDS: Point[] = [];
+
+/**
+ * The edges of the flows of `diagram` between shapes in `nodeIds`. `cache` holds the edges of
+ * the previous call: an edge whose flow, ends and looks are unchanged is reused as it was, so
+ * that React Flow redraws only what an edit changed.
+ */
 export function deriveEdges(
   doc: Document,
   diagram: string,
   selection: ReadonlySet<string>,
   nodeIds: ReadonlySet<string>,
   dark: boolean,
+  cache: Map<string, FlowEdgeType> = new Map(),
   annotations?: Annotations,
 ): FlowEdgeType[] {
-  const flows: { element: Element; source: string; target: string }[] = [];
+  const flows: { element: Element; source: string; target: string; pair: string }[] = [];
+  // Flows between the same two shapes bend apart: the flows of each pair of shapes, by id.
+  const pairs = new Map<string, string[]>();
   for (const element of Object.values(doc.elements)) {
     const p = element.properties;
     if (element.diagram !== diagram || p.kind !== "data_flow") continue;
     if (!p.source || !p.target || !nodeIds.has(p.source) || !nodeIds.has(p.target)) continue;
-    flows.push({ element, source: p.source, target: p.target });
+    const pair = p.source < p.target ? `${p.source}|${p.target}` : `${p.target}|${p.source}`;
+    flows.push({ element, source: p.source, target: p.target, pair });
+    const group = pairs.get(pair);
+    if (group) group.push(element.id);
+    else pairs.set(pair, [element.id]);
   }
-  // Flows between the same two shapes bend apart.
-  const pairs = new Map<string, string[]>();
-  for (const f of flows) {
-    const key = [f.source, f.target].sort().join("|");
-    pairs.set(key, [...(pairs.get(key) ?? []), f.element.id]);
-  }
+  for (const group of pairs.values()) if (group.length > 1) group.sort();
   const normal = dark ? "#94a3b8" : "#64748b";
   const accent = dark ? "#60a5fa" : "#2563eb";
-  return flows.map(({ element, source, target }) => {
-    const group = (pairs.get([source, target].sort().join("|")) ?? []).sort();
+  const edges = flows.map(({ element, source, target, pair }): FlowEdgeType => {
+    const group = pairs.get(pair)!;
     const index = group.indexOf(element.id);
     const spread = (index - (group.length - 1) / 2) * 50;
     const bend = source < target ? spread : -spread;
-    const bends = doc.layouts[element.id]?.points ?? [];
+    const bends = doc.layouts[element.id]?.points ?? NO_BENDS;
+    const labelAt = group.length > 1 ? 0.4 : 0.5;
     const selected = selection.has(element.id);
-    const marker = { type: MarkerType.ArrowClosed, width: 18, height: 18, color: selected ? accent : normal };
+    const annotation = annotations?.get(element.id);
+    const colour = selected ? accent : normal;
+    const previous = cache.get(element.id);
+    if (
+      previous?.data &&
+      previous.data.element === element &&
+      previous.data.bend === bend &&
+      previous.data.bends === bends &&
+      previous.data.labelAt === labelAt &&
+      previous.data.annotation === annotation &&
+      previous.selected === selected &&
+      (previous.markerEnd as { color?: string }).color === colour
+    ) {
+      return previous;
+    }
+    const marker = { type: MarkerType.ArrowClosed, width: 18, height: 18, color: colour };
     const bidirectional = element.properties.kind === "data_flow" && element.properties.bidirectional;
     return {
       id: element.id,
@@ -208,10 +240,26 @@ export function deriveEdges(
       markerEnd: marker,
       ...(bidirectional ? { markerStart: marker } : {}),
       // Names of flows sharing a pair of shapes sit nearer their sources, so they do not overlap.
-      data: { element, bend, bends, labelAt: group.length > 1 ? 0.4 : 0.5, annotation: annotations?.get(element.id) },
+      data: { element, bend, bends, labelAt, annotation },
       domAttributes: { "data-testid": "edge", "data-kind": "data_flow" } as Record<string, string>,
     };
   });
+  cache.clear();
+  for (const e of edges) cache.set(e.id, e);
+  return edges;
+}
+
+const NO_EDGES: FlowEdgeType[] = [];
+const hiddenCopies = new WeakMap<ShapeNode, ShapeNode>();
+
+/** `node` hidden from React Flow, the same object while `node` is (so React Flow skips it). */
+function hidden(node: ShapeNode): ShapeNode {
+  let copy = hiddenCopies.get(node);
+  if (!copy) {
+    copy = { ...node, hidden: true };
+    hiddenCopies.set(node, copy);
+  }
+  return copy;
 }
 
 interface CanvasProps {
@@ -242,11 +290,19 @@ export function Canvas({ doc, diagram, view, annotations }: CanvasProps) {
     () => Object.values(doc.elements).some((e) => e.diagram === diagram && doc.layouts[e.id]) && !(focus && doc.elements[focus.id]?.diagram === diagram),
   );
   const cache = useRef(new Map<string, ShapeNode>());
+  const edgeCache = useRef(new Map<string, FlowEdgeType>());
 
   const selected = useMemo(() => new Set(selection), [selection]);
   const nodes = useMemo(() => deriveNodes(doc, diagram, selected, overlay, cache.current, annotations), [doc, diagram, selected, overlay, annotations]);
   const nodeIds = useMemo(() => new Set(nodes.map((n) => n.id)), [nodes]);
-  const edges = useMemo(() => deriveEdges(doc, diagram, selected, nodeIds, dark, annotations), [doc, diagram, selected, nodeIds, dark, annotations]);
+  const edges = useMemo(
+    () => deriveEdges(doc, diagram, selected, nodeIds, dark, edgeCache.current, annotations),
+    [doc, diagram, selected, nodeIds, dark, annotations],
+  );
+  const big = isBig(nodes.length + edges.length);
+  // Zoomed out on a big diagram, the overview draws it and React Flow renders none of it.
+  const overview = useStore((s) => usesOverview(s.transform[2], nodes.length + edges.length));
+  const flowNodes = useMemo(() => (overview ? nodes.map(hidden) : nodes), [overview, nodes]);
 
   const drop = useCallback((ids: Iterable<string>) => {
     setOverlay((prev) => {
@@ -395,8 +451,10 @@ export function Canvas({ doc, diagram, view, annotations }: CanvasProps) {
   return (
     <CanvasActionsContext.Provider value={actions}>
       <ReactFlow<ShapeNode, FlowEdgeType>
-        nodes={nodes}
-        edges={edges}
+        nodes={flowNodes}
+        edges={overview ? NO_EDGES : edges}
+        // On a big diagram only what is in view is mounted: React Flow re-checks every mounted shape and flow each frame.
+        onlyRenderVisibleElements={big}
         nodeTypes={nodeTypes}
         edgeTypes={edgeTypes}
         onNodesChange={onNodesChange}
@@ -429,25 +487,30 @@ export function Canvas({ doc, diagram, view, annotations }: CanvasProps) {
         zIndexMode="manual"
         snapToGrid
         snapGrid={[GRID, GRID]}
-        minZoom={0.2}
+        minZoom={MIN_ZOOM}
         maxZoom={3}
         fitView={fitOnOpen}
         fitViewOptions={FIT_VIEW}
         colorMode={dark ? "dark" : "light"}
-        className={boxSelecting ? "is-box-selecting" : undefined}
+        className={[boxSelecting && "is-box-selecting", big && "is-big"].filter(Boolean).join(" ")}
         proOptions={{ hideAttribution: true }}
       >
         <Background variant={BackgroundVariant.Dots} gap={GRID * 2} size={1} />
         <Controls showInteractive={false} position="bottom-left" />
-        <MiniMap
-          pannable
-          zoomable
-          position="bottom-right"
-          className="minimap"
-          nodeClassName={(n) => `minimap-node--${n.type ?? "shape"}`}
-          nodeColor=""
-          nodeStrokeColor=""
-        />
+        {overview && <Overview nodes={nodes} edges={edges} dark={dark} />}
+        {/* A big diagram has no minimap: it would redraw thousands of shapes on every frame
+            (zooming out to the overview shows the whole diagram instead). */}
+        {!big && (
+          <MiniMap
+            pannable
+            zoomable
+            position="bottom-right"
+            className="minimap"
+            nodeClassName={(n) => `minimap-node--${n.type ?? "shape"}`}
+            nodeColor=""
+            nodeStrokeColor=""
+          />
+        )}
       </ReactFlow>
       {menu && (
         <MenuList

@@ -55,10 +55,18 @@ export function innermost(boundaries: { id: string; rect: Rect }[], p: Point): s
 export function freeSpot(visible: Rect, occupied: Rect[], size: { width: number; height: number }, nth: number): Point {
   const margin = 40; // from the edges of the view
   const gap = 100; // between shapes, so that a flow between neighbours has room for its label
+  const right = visible.x + visible.width - margin;
+  // On a big diagram most shapes are far away: only those near the view, and then near the
+  // row, are checked, and a row skips past whatever blocks it.
+  const near = occupied.filter((o) => intersects(visible, o, gap));
   for (let y = visible.y + margin; y + size.height <= visible.y + visible.height - margin; y += GRID * 2) {
-    for (let x = visible.x + margin; x + size.width <= visible.x + visible.width - margin; x += GRID * 2) {
-      const candidate = { x: snap(x), y: snap(y), ...size };
-      if (!occupied.some((o) => intersects(candidate, o, gap))) return { x: candidate.x, y: candidate.y };
+    const top = snap(y);
+    const row = near.filter((o) => o.y < top + size.height + gap && top < o.y + o.height + gap);
+    for (let x = visible.x + margin; x + size.width <= right; x += GRID * 2) {
+      const candidate = { x: snap(x), y: top, ...size };
+      const blocker = row.find((o) => intersects(candidate, o, gap));
+      if (!blocker) return { x: candidate.x, y: candidate.y };
+      while (snap(x + GRID * 2) < blocker.x + blocker.width + gap && x + size.width <= right) x += GRID * 2;
     }
   }
   const c = center(visible);

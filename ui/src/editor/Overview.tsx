@@ -11,7 +11,7 @@ import type { FlowEdgeType } from "./FlowEdge";
 import type { ShapeNode } from "./nodes";
 
 /** Below this zoom a big diagram is drawn as an overview. Names are ~6 px high there. */
-export const OVERVIEW_ZOOM = 0.5;
+const OVERVIEW_ZOOM = 0.5;
 /** Diagrams with more shapes and flows than this are big; smaller ones are always drawn in full. */
 const BIG_DIAGRAM = 300;
 

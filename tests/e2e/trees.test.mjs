@@ -217,3 +217,40 @@ test("an attack tree built with the keyboard: cheapest path lit, a countermeasur
     await app.quit();
   }
 });
+
+test("a 30-node tree from scratch with the keyboard alone", async () => {
+  const home = freshHome();
+  const app = await launch(home, [writeModel(home)]);
+  try {
+    const { browser } = app;
+    await waitForCount(browser, '[data-testid="node"]', 1);
+    const model = await (await browser.$('[data-testid="model-path"]')).getProperty("textContent");
+    await (await browser.$('[data-testid="add-tree"]')).click();
+    await waitForCount(browser, CARD, 1);
+    await typeName(browser, "Take over the shop");
+    const started = Date.now();
+    // Five branches of five steps (the last of four): Tab goes down a level, Enter adds a sibling, ↑ climbs back.
+    for (let b = 1; b <= 5; b++) {
+      await browser.keys([b === 1 ? KEY.tab : KEY.enter]);
+      await nameNew(browser, `Branch ${b}`);
+      for (let s = 1; s <= (b === 5 ? 4 : 5); s++) {
+        await browser.keys([s === 1 ? KEY.tab : KEY.enter]);
+        await nameNew(browser, `Step ${b}.${s}`);
+      }
+      await browser.keys(["\uE013"]);
+    }
+    // The canvas draws only what is near the view; the file says what was made.
+    await browser.waitUntil(async () => (await cards(browser)).some((c) => c.label === "Step 5.4"), { timeout: 5000, timeoutMsg: "the last step is not drawn" });
+    console.log(`# 29 nodes added and named with the keyboard in ${Date.now() - started} ms (WebDriver round trips included)`);
+    await screenshot(browser, "trees-30-nodes");
+
+    const tree = cliTree(model);
+    assert.equal(tree.nodes.length, 30, "the saved file holds the 30 nodes");
+    const labels = tree.nodes.map((n) => n.label);
+    assert.equal(labels[0], "Take over the shop");
+    assert.deepEqual(labels.slice(1, 7), ["Branch 1", "Step 1.1", "Step 1.2", "Step 1.3", "Step 1.4", "Step 1.5"], "reading order: each branch, then its steps");
+    assert.deepEqual(labels.slice(-5), ["Branch 5", "Step 5.1", "Step 5.2", "Step 5.3", "Step 5.4"]);
+  } finally {
+    await app.quit();
+  }
+});

@@ -124,7 +124,7 @@ export function TreePanel({ currency }: { currency: string }) {
       <section className="tree-panel__section tree-panel__headline">
         <h3 className="inspector__section-title">Cheapest way in</h3>
         <p className="tree-panel__cost" data-testid="tree-cheapest-cost" data-cost={root?.min_cost ?? ""}>
-          {!root ? "…" : root.reachable ? money(root.min_cost, currency) : "The goal is blocked"}
+          {!root ? "…" : !root.reachable ? "The goal is blocked" : root.min_cost === null ? "Not known yet" : money(root.min_cost, currency)}
         </p>
         {change && (
           <p className="tree-panel__change" data-testid="cost-change">

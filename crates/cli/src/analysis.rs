@@ -101,13 +101,18 @@ fn rules(packs: &[PathBuf]) -> Result<Arc<RuleSet>, ExitCode> {
 }
 
 /// Write to standard output. A reader that went away (`| head`) is not an error.
-fn emit(text: &str) -> Result<(), ExitCode> {
+pub(crate) fn write_stdout(text: &str) -> Result<(), String> {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(fail(format!("cannot write the output: {e}"))),
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(format!("cannot write the output: {e}")),
         _ => Ok(()),
     }
+}
+
+/// [`write_stdout`], saying what went wrong.
+pub(crate) fn emit(text: &str) -> Result<(), ExitCode> {
+    write_stdout(text).map_err(fail)
 }
 
 fn print_json(value: serde_json::Value) -> Result<(), ExitCode> {

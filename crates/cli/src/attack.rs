@@ -44,10 +44,10 @@ pub enum AnalyzeFormat {
 /// analysed (a cycle).
 pub fn analyze(args: AnalyzeArgs) -> ExitCode {
     match run(&args) {
-        Ok(out) => {
-            println!("{out}");
-            ExitCode::SUCCESS
-        }
+        Ok(out) => match crate::analysis::emit(&format!("{out}\n")) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(code) => code,
+        },
         Err(message) => {
             eprintln!("rampart: {message}");
             ExitCode::from(2)

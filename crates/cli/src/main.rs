@@ -220,17 +220,14 @@ fn run(cli: Cli) -> Result<(), String> {
         Command::Info { model, format } => {
             let doc = files::load(&model).map_err(|e| e.to_string())?;
             let info = Info::of(&doc);
-            match format {
-                Format::Json => {
-                    println!("{}", serde_json::to_string_pretty(&info).map_err(|e| e.to_string())?);
-                }
+            let text = match format {
+                Format::Json => serde_json::to_string_pretty(&info).map_err(|e| e.to_string())? + "\n",
                 Format::Text => {
-                    println!("{}", info.name);
-                    for (label, n) in info.rows() {
-                        println!("  {label:<16} {n}");
-                    }
+                    let rows: String = info.rows().into_iter().map(|(label, n)| format!("  {label:<16} {n}\n")).collect();
+                    format!("{}\n{rows}", info.name)
                 }
-            }
+            };
+            analysis::write_stdout(&text)?;
         }
     }
     Ok(())

@@ -143,3 +143,32 @@ fn adtool_xml_file_directly() {
     assert_eq!(t["root"]["min_cost"], Value::Null, "the tree has no costs");
     assert_eq!(t["nodes"].as_array().unwrap().len(), 28);
 }
+
+/// Regression: `rampart analyze … | head` panicked ("failed printing to stdout") when the
+/// reader closed the pipe before the output was all written.
+#[test]
+fn a_reader_that_stops_early_is_not_a_crash() {
+    use std::io::Read;
+    let dir = tempfile::tempdir().unwrap();
+    // A tree of 3,000 leaves: far more output than a pipe buffer holds.
+    let mut doc = Document::new_model("Wide");
+    let tree = new_id();
+    let leaves: Vec<Id> = (0..3000).map(|i| node(&mut doc, tree, &format!("step number {i}"), Gate::Leaf, vec![], Some(i as f64), Some(0.5))).collect();
+    let goal = node(&mut doc, tree, "goal", Gate::Or, leaves, None, None);
+    doc.attack_trees.insert(tree, AttackTree { id: tree, name: "Wide".into(), description: String::new(), root: goal });
+    let path = dir.path().join("wide.rampart.json");
+    files::save(&doc, &path).unwrap();
+
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin!("rampart"))
+        .args(["analyze", path.to_str().unwrap(), "--format", "json"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 16];
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap(); // then the pipe closes
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(out.status.success(), "exit {:?}: {stderr}", out.status);
+}

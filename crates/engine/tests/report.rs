@@ -283,7 +283,8 @@ fn a_cancelled_report_stops_between_sections() {
 }
 
 /// CJK text is set with a system CJK font when one is installed (fonts-noto-cjk and the like,
-/// never shipped nor required), embedded as a subset; without one it stays text in DejaVu.
+/// never shipped nor required), embedded as a subset; without one the report is still made,
+/// the rest of the text intact.
 #[test]
 fn cjk_text_uses_a_system_font_when_there_is_one() {
     let mut doc = webshop();
@@ -294,17 +295,31 @@ fn cjk_text_uses_a_system_font_when_there_is_one() {
     let dir = tempfile::tempdir().unwrap();
     let pdf = write_pdf(&doc, &ReportOptions { sections: vec![Section::Summary, Section::Diagrams], ..options() }, dir.path());
     let text = poppler("pdftotext", &[], &pdf);
-    assert!(text.contains("決済システム Webshop") && text.contains("注文API Shop"), "CJK stays searchable text");
     let fonts = Command::new("pdffonts").arg(&pdf).output().expect("pdffonts");
     let fonts = String::from_utf8_lossy(&fonts.stdout).into_owned();
     let cjk_installed = ["/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf"].iter().any(|p| Path::new(p).exists());
     let embedded = fonts.lines().skip(2).count();
     if cjk_installed {
+        assert!(text.contains("決済システム Webshop") && text.contains("注文API Shop"), "CJK is searchable text: {text}");
         assert_eq!(embedded, 3, "DejaVu regular and bold, and the CJK fallback: {fonts}");
         assert!(fonts.lines().skip(2).all(|l| l.split_whitespace().filter(|w| *w == "yes").count() >= 2), "all embedded as subsets: {fonts}");
         let size = std::fs::metadata(&pdf).unwrap().len();
         assert!(size < 1024 * 1024, "a subset of the 19 MB CJK font, not the whole: {size} bytes");
     } else {
+        assert!(text.contains("Webshop") && text.contains("API Shop"), "the Latin text around it is intact: {text}");
         assert_eq!(embedded, 2, "no CJK font here: DejaVu only, {fonts}");
     }
+}
+
+#[test]
+fn a_tree_too_wide_to_read_on_a_page_is_listed_instead() {
+    // The benchmark's trees: 8 branches of 5 steps side by side, 40 steps wide.
+    let doc = report_model::model();
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = write_pdf(&doc, &ReportOptions { sections: vec![Section::AttackTrees], ..options() }, dir.path());
+    let text = squash(&poppler("pdftotext", &[], &pdf));
+    assert!(text.contains("too large to draw legibly on a page"), "{text}");
+    assert!(!text.contains("Heavy outline"), "no postage-stamp drawing");
+    assert!(text.contains("Branch 7") && text.contains("Scenario (steps)"), "the steps as a list, and the top scenarios");
+    assert!(info_pages(&pdf).iter().all(|(w, h)| w < h), "no landscape page for a drawing that is not there");
 }

@@ -325,11 +325,23 @@ impl<'a> Writer<'a> {
     /// Only for a drawing wider than tall that a portrait page would shrink.
     fn wants_landscape(&self, svg: &str) -> bool {
         let Some((w, h)) = drawing_size(svg) else { return false };
+        let (portrait, landscape) = self.page_scales(w, h);
+        w > h && portrait < 1.0 && landscape > portrait * 1.15
+    }
+
+    /// The scales a drawing of `w` × `h` gets on a portrait and on a landscape page, about.
+    fn page_scales(&self, w: f32, h: f32) -> (f32, f32) {
         let (pw, ph) = self.paper;
-        let body = |width: f32, height: f32| (width - 2.0 * MARGIN_X, height - BODY_TOP - BODY_BOTTOM - CAPTION_ROOM - 60.0);
-        let scale = |(bw, bh): (f32, f32)| (bw / w).min(bh / h).min(1.0);
-        let portrait = scale(body(pw, ph));
-        w > h && portrait < 1.0 && scale(body(ph, pw)) > portrait * 1.15
+        let scale = |width: f32, height: f32| ((width - 2.0 * MARGIN_X) / w).min((height - BODY_TOP - BODY_BOTTOM - CAPTION_ROOM - 60.0) / h).min(1.0);
+        (scale(pw, ph), scale(ph, pw))
+    }
+
+    /// Can the drawing be read on some page? (A tree that cannot is given as a list only.)
+    fn legible(&self, svg: &str) -> bool {
+        drawing_size(svg).is_none_or(|(w, h)| {
+            let (portrait, landscape) = self.page_scales(w, h);
+            portrait.max(landscape) >= LEGIBLE_SCALE
+        })
     }
 
     /// Start a new page unless `needed` points still fit on this one.
@@ -444,7 +456,12 @@ impl<'a> Writer<'a> {
             }
             Block::Table(table) => self.table(table),
             Block::Drawing { figure, caption } => {
-                let Some(svg) = svg else { return Err(Error::invalid("a drawing is missing")) };
+                let Some(svg) = svg else {
+                    let Figure::AttackTree { outline, .. } = figure else { return Err(Error::invalid("a drawing is missing")) };
+                    self.flow(MARGIN_X, self.body_width(), "The tree is too large to draw legibly on a page (export it as SVG: File > Attack tree as SVG…, or rampart export --format svg --tree); its steps follow as a list.", Style::Muted, SMALL, MUTED);
+                    self.outline(outline);
+                    return Ok(());
+                };
                 if wide {
                     self.landscape_page();
                 }
@@ -698,7 +715,16 @@ pub fn render(report: &Report, paper: Paper, cancelled: &dyn Fn() -> bool) -> Re
         if cancelled() {
             return Err(Error::Cancelled);
         }
-        let svgs = blocks.iter().map(|b| match b { Block::Drawing { figure, .. } => figure_svg(report, figure).map(Some), _ => Ok(None) }).collect::<Result<Vec<_>>>()?;
+        // A tree too large to read on any page is listed instead, which also spares the
+        // costly conversion of its drawing.
+        let svgs = blocks
+            .iter()
+            .map(|b| match b {
+                Block::Drawing { figure: figure @ Figure::AttackTree { .. }, .. } => figure_svg(report, figure).map(|svg| Some(svg).filter(|svg| writer.legible(svg))),
+                Block::Drawing { figure, .. } => figure_svg(report, figure).map(Some),
+                _ => Ok(None),
+            })
+            .collect::<Result<Vec<_>>>()?;
         let wide: Vec<bool> = svgs.iter().map(|s| s.as_deref().is_some_and(|s| writer.wants_landscape(s))).collect();
         // A wide drawing takes its subheading to its landscape page; a section that opens with
         // one (after notes and that subheading) starts there too.

@@ -20,4 +20,5 @@ npm --prefix ui test
 
 build_app
 say "end-to-end tests in the real app (Xvfb + tauri-driver + WebKitWebDriver)"
-xvfb-run -a -s "-screen 0 1280x800x24" node --test --test-concurrency=1 tests/e2e/
+# A hung test (a lost WebDriver session) fails after five minutes instead of stalling CI.
+xvfb-run -a -s "-screen 0 1280x800x24" node --test --test-concurrency=1 --test-timeout=300000 tests/e2e/

@@ -1,6 +1,7 @@
-// Issue 4 in the real app: each kind added from the palette, a shape dragged into a trust
-// boundary (the model's containment changes, and undo puts it back), and the diagram
-// exported as SVG through the native save dialog, with the same shapes and names.
+// Issues 4 and 7 in the real app: each kind added from the palette, a shape dragged into a
+// trust boundary (the model's containment changes, and undo puts it back), the diagram
+// exported as SVG, and the model as a PDF report (Letter, chosen sections), both through
+// the native save dialog; poppler reads the PDF back.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -91,6 +92,23 @@ test("every kind from the palette, a drag into a boundary, and the SVG export", 
     assert.match(drawing, /^<svg|^<\?xml/);
     for (const name of ["Trust boundary 1", "External entity 1", "Process 1", "Data store 1"]) assert.ok(drawing.includes(name), `the SVG shows ${name}`);
     assert.match(drawing, /stroke-dasharray/, "the boundary is drawn dashed, as on screen");
+
+    // File > Report as PDF…: Letter paper, without the element inventory.
+    const pdf = path.join(home, "report.pdf");
+    await click(browser, "file-menu");
+    await click(browser, "export-pdf");
+    await (await browser.$('[data-testid="report-dialog"]')).waitForExist({ timeout: 5000 });
+    await click(browser, "report-paper-letter");
+    await click(browser, "report-export");
+    await answerFileDialog("Export", pdf);
+    await browser.waitUntil(async () => existsSync(pdf) && (await (await browser.$('[data-testid="status"]')).getProperty("textContent")).startsWith("Exported"), {
+      timeout: 30000,
+      timeoutMsg: "the PDF was not written",
+    });
+    const info = execFileSync("pdfinfo", [pdf], { encoding: "utf8" });
+    assert.match(info, /Page size:\s+612 x 792(\.\d+)? pts \(letter\)/, "Letter paper as chosen");
+    const words = execFileSync("pdftotext", ["-layout", pdf, "-"], { encoding: "utf8" });
+    for (const name of ["Process 1", "External entity 1", "Threat register"]) assert.ok(words.includes(name), `the PDF says ${name}`);
   } finally {
     await app.quit();
   }

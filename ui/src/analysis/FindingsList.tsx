@@ -7,14 +7,12 @@ import { useState } from "react";
 import type { Document } from "../api/bindings/Document";
 import type { Finding } from "../api/bindings/Finding";
 import type { Validation } from "../api/bindings/Validation";
-import { useUi } from "../state/ui";
+import { revealFirst } from "../state/ui";
 import { dismissFinding, restoreFinding } from "./edits";
 
-/** Show the first element a finding names: its diagram, selected, in the middle of the view. */
-export function revealFinding(doc: Document, finding: Finding): void {
-  const id = finding.element_ids.find((e) => doc.elements[e]);
-  const element = id ? doc.elements[id] : undefined;
-  if (id && element) useUi.getState().reveal(id, element.diagram);
+/** Show the first element a finding names. */
+function revealFinding(doc: Document, finding: Finding): void {
+  revealFirst(doc, finding.element_ids);
 }
 
 function DismissForm({ finding, onDone }: { finding: Finding; onDone: () => void }) {

@@ -6,7 +6,7 @@ import { useMemo, useState } from "react";
 
 import type { Document } from "../api/bindings/Document";
 import type { ThreatView } from "../api/bindings/ThreatView";
-import { useUi } from "../state/ui";
+import { revealFirst, useUi } from "../state/ui";
 import { addManualThreat, loadRulePack } from "./edits";
 import { BY_RISK, CATEGORIES, nextSort, NO_FILTER, SEVERITIES, shownThreats, STATUSES, type RegisterFilter, type Sort, type SortKey } from "./register";
 import { ThreatDetails } from "./ThreatDetails";
@@ -36,12 +36,6 @@ const COLUMNS: { key: SortKey; label: string }[] = [
   { key: "due", label: "Due" },
 ];
 
-/** Show a threat's element (or, for a threat on a flow's end, that element) on the canvas. */
-function reveal(doc: Document, t: ThreatView) {
-  const id = [t.target_id, t.flow_id].find((e) => e && doc.elements[e]);
-  const element = id ? doc.elements[id] : undefined;
-  if (id && element) useUi.getState().reveal(id, element.diagram);
-}
 
 export function ThreatRegister({ doc, threats }: { doc: Document; threats: ThreatView[] | null }) {
   const [filter, setFilter] = useState<RegisterFilter>(NO_FILTER);
@@ -58,7 +52,8 @@ export function ThreatRegister({ doc, threats }: { doc: Document; threats: Threa
 
   const pick = (t: ThreatView) => {
     useUi.getState().showThreat(t.id);
-    reveal(doc, t);
+    // Its element, or the flow it was generated for when the element is gone.
+    revealFirst(doc, [t.target_id, t.flow_id]);
   };
   const addThreat = async () => {
     const id = await addManualThreat(selected && doc.elements[selected] ? selected : null);

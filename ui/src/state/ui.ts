@@ -106,3 +106,14 @@ export const useUi = create<UiState>()((set) => ({
   showThreat: (id) => set(id ? { panel: "threats", threat: id } : { threat: null }),
   reset: () => set({ diagram: null, tree: null, selection: [], renaming: null, focus: null, status: "", notice: null, threat: null }),
 }));
+
+/** Show the first of `ids` that is still an element of `doc` (its diagram, selected, centred). */
+export function revealFirst(doc: { elements: { [id: string]: { diagram: string } | undefined } }, ids: (string | null | undefined)[]): void {
+  for (const id of ids) {
+    const element = id ? doc.elements[id] : undefined;
+    if (id && element) {
+      useUi.getState().reveal(id, element.diagram);
+      return;
+    }
+  }
+}

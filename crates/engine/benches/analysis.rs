@@ -102,7 +102,7 @@ fn quiet_figures(doc: &Document, rules: &Arc<RuleSet>) {
             let p = if i % 2 == 0 { &patch } else { &reverse };
             p.apply_to(&mut doc);
             let start = Instant::now();
-            criterion::black_box(analysis.update(&doc, p));
+            std::hint::black_box(analysis.update(&doc, p));
             times.push(start.elapsed());
         }
         times.sort();
@@ -151,7 +151,7 @@ fn bench(c: &mut Criterion) {
                     applied = !applied;
                     p.apply_to(&mut doc);
                     let start = Instant::now();
-                    criterion::black_box(analysis.update(&doc, p));
+                    std::hint::black_box(analysis.update(&doc, p));
                     spent += start.elapsed();
                 }
                 spent

@@ -47,28 +47,10 @@ fn ids_of(doc: &Document, f: impl Fn(&Element) -> bool) -> Vec<Id> {
     doc.elements.values().filter(|e| f(e)).map(|e| e.id).collect()
 }
 
+/// One of the three shape kinds, picked by `kind`, with random properties.
 fn random_properties(kind: u64, rng: &mut Rng) -> ElementProperties {
-    match kind % 3 {
-        0 => ElementProperties::ExternalEntity(EntityProperties { is_human: rng.tri(), authenticated: rng.tri() }),
-        1 => ElementProperties::Process(ProcessProperties {
-            privilege: [None, Some(Privilege::Root), Some(Privilege::Service)][rng.below(3)],
-            authenticates_callers: rng.tri(),
-            authorizes_callers: rng.tri(),
-            validates_input: rng.tri(),
-            logs_security_events: rng.tri(),
-            internet_facing: rng.tri(),
-            handles_secrets: rng.tri(),
-        }),
-        _ => ElementProperties::DataStore(StoreProperties {
-            stores_credentials: rng.tri(),
-            stores_pii: rng.tri(),
-            stores_payment_data: rng.tri(),
-            encrypted_at_rest: rng.tri(),
-            is_audit_log: rng.tri(),
-            backed_up: rng.tri(),
-            access_controlled: rng.tri(),
-        }),
-    }
+    let kind = [ElementKind::ExternalEntity, ElementKind::Process, ElementKind::DataStore][(kind % 3) as usize];
+    synthetic::random_properties(kind, rng)
 }
 
 /// Turn (kind, a, b, c) into a patch against the current document: mostly operations as

@@ -76,33 +76,11 @@ pub fn model(nodes: usize, flows: usize, seed: u64) -> Document {
     let mut ends = Vec::new();
     for n in 0..nodes.saturating_sub(boundaries_wanted) {
         let eid = id();
-        let properties = match rng.below(10) {
-            0 => ElementProperties::ExternalEntity(EntityProperties { is_human: rng.tri(), authenticated: rng.tri() }),
-            1..=5 => ElementProperties::Process(ProcessProperties {
-                privilege: match rng.below(5) {
-                    0 => None,
-                    1 => Some(Privilege::User),
-                    2 => Some(Privilege::Service),
-                    3 => Some(Privilege::Admin),
-                    _ => Some(Privilege::Root),
-                },
-                authenticates_callers: rng.tri(),
-                authorizes_callers: rng.tri(),
-                validates_input: rng.tri(),
-                logs_security_events: rng.tri(),
-                internet_facing: rng.tri(),
-                handles_secrets: rng.tri(),
-            }),
-            _ => ElementProperties::DataStore(StoreProperties {
-                stores_credentials: rng.tri(),
-                stores_pii: rng.tri(),
-                stores_payment_data: rng.tri(),
-                encrypted_at_rest: rng.tri(),
-                is_audit_log: rng.tri(),
-                backed_up: rng.tri(),
-                access_controlled: rng.tri(),
-            }),
-        };
+        let properties = random_properties(match rng.below(10) {
+            0 => ElementKind::ExternalEntity,
+            1..=5 => ElementKind::Process,
+            _ => ElementKind::DataStore,
+        }, &mut rng);
         let parent = if rng.chance(80) { Some(boundaries[rng.below(boundaries.len())]) } else { None };
         let name = if rng.chance(1) { String::new() } else { format!("Element {n}") };
         doc.elements.insert(eid, Element { id: eid, diagram: d, name, parent, properties, ..Default::default() });
@@ -139,4 +117,38 @@ pub fn model(nodes: usize, flows: usize, seed: u64) -> Document {
         doc.elements.insert(fid, Element { id: fid, diagram: d, name: format!("Flow {n}"), properties, ..Default::default() });
     }
     doc
+}
+
+/// Random typed properties for a shape of `kind` (a third each of every fact unknown,
+/// true, false); any other kind gets its defaults.
+pub fn random_properties(kind: ElementKind, rng: &mut Rng) -> ElementProperties {
+    match kind {
+        ElementKind::ExternalEntity => ElementProperties::ExternalEntity(EntityProperties { is_human: rng.tri(), authenticated: rng.tri() }),
+        ElementKind::Process => ElementProperties::Process(ProcessProperties {
+            privilege: match rng.below(5) {
+                0 => None,
+                1 => Some(Privilege::User),
+                2 => Some(Privilege::Service),
+                3 => Some(Privilege::Admin),
+                _ => Some(Privilege::Root),
+            },
+            authenticates_callers: rng.tri(),
+            authorizes_callers: rng.tri(),
+            validates_input: rng.tri(),
+            logs_security_events: rng.tri(),
+            internet_facing: rng.tri(),
+            handles_secrets: rng.tri(),
+        }),
+        ElementKind::DataStore => ElementProperties::DataStore(StoreProperties {
+            stores_credentials: rng.tri(),
+            stores_pii: rng.tri(),
+            stores_payment_data: rng.tri(),
+            encrypted_at_rest: rng.tri(),
+            is_audit_log: rng.tri(),
+            backed_up: rng.tri(),
+            access_controlled: rng.tri(),
+        }),
+        ElementKind::TrustBoundary => ElementProperties::TrustBoundary(BoundaryProperties::default()),
+        ElementKind::DataFlow => ElementProperties::DataFlow(FlowProperties::default()),
+    }
 }

@@ -120,18 +120,31 @@ async function assertSameAsCli(browser, model) {
   return tree;
 }
 
-test("an attack tree built with the keyboard: cheapest path lit, a countermeasure moves it, presented, and the CLI agrees", async () => {
+/**
+ * Open the one-process model, add an attack tree and name its goal: the goal is selected
+ * and the canvas has the keyboard, so typing renames it. Returns the app, its browser and
+ * the path of the saved model.
+ */
+async function newTree(goal) {
   const home = freshHome();
   const app = await launch(home, [writeModel(home)]);
   try {
     const { browser } = app;
     await waitForCount(browser, '[data-testid="node"]', 1);
     const model = await (await browser.$('[data-testid="model-path"]')).getProperty("textContent");
-
     await (await browser.$('[data-testid="add-tree"]')).click();
     await waitForCount(browser, CARD, 1);
-    // The goal is selected and the canvas has the keyboard: typing renames it.
-    await typeName(browser, "Steal customer data");
+    await typeName(browser, goal);
+    return { app, browser, model };
+  } catch (e) {
+    await app.quit();
+    throw e;
+  }
+}
+
+test("an attack tree built with the keyboard: cheapest path lit, a countermeasure moves it, presented, and the CLI agrees", async () => {
+  const { app, browser, model } = await newTree("Steal customer data");
+  try {
     await browser.waitUntil(async () => (await cards(browser))[0]?.label === "Steal customer data", { timeout: 5000, timeoutMsg: "the goal was not renamed" });
 
     await browser.keys([KEY.tab]);
@@ -219,15 +232,8 @@ test("an attack tree built with the keyboard: cheapest path lit, a countermeasur
 });
 
 test("a 30-node tree from scratch with the keyboard alone", async () => {
-  const home = freshHome();
-  const app = await launch(home, [writeModel(home)]);
+  const { app, browser, model } = await newTree("Take over the shop");
   try {
-    const { browser } = app;
-    await waitForCount(browser, '[data-testid="node"]', 1);
-    const model = await (await browser.$('[data-testid="model-path"]')).getProperty("textContent");
-    await (await browser.$('[data-testid="add-tree"]')).click();
-    await waitForCount(browser, CARD, 1);
-    await typeName(browser, "Take over the shop");
     const started = Date.now();
     // Five branches of five steps (the last of four): Tab goes down a level, Enter adds a sibling, ↑ climbs back.
     for (let b = 1; b <= 5; b++) {

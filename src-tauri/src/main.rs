@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
+use rampart_engine::attack;
 use rampart_engine::analysis::RuleSet;
 use rampart_engine::recent::{RecentFile, RecentFiles};
 use rampart_engine::export::{export_cancellable, ExportRequest, Saved};
@@ -27,6 +28,8 @@ struct App {
     /// Counts the user's "Cancel" clicks: an export started before the latest one stops
     /// between sections and writes nothing.
     export_cancels: Arc<AtomicU64>,
+    /// The attack-tree values the window holds, so that it is sent only what changes.
+    tree_sent: Mutex<attack::Sent>,
 }
 
 type CmdResult<T> = Result<T, String>;
@@ -230,7 +233,7 @@ fn main() {
         .setup(|app| {
             let recent_file = app.path().app_config_dir()?.join("recent.json");
             let rules = Arc::new(RuleSet::builtin()?);
-            let state = App { editor: Mutex::new(None), recent: RecentFiles::new(recent_file), rules: Mutex::new(rules), export_cancels: Arc::default() };
+            let state = App { editor: Mutex::new(None), recent: RecentFiles::new(recent_file), rules: Mutex::new(rules), export_cancels: Arc::default(), tree_sent: Mutex::default() };
             // `rampart-app MODEL` opens MODEL, as a file manager does on double-click.
             if let Some(path) = std::env::args_os().nth(1).map(PathBuf::from) {
                 if let Err(e) = open_path(app.handle(), &state, &path) {

@@ -1,7 +1,7 @@
 // Issue 4's scale target in the real webview: a DFD with 2,000 elements and 3,000 flows pans
 // and zooms at >= 50 frames per second, and adding one element shows within 50 ms.
 //
-//   node tests/e2e/bench/scale.bench.mjs [MODEL.rampart.json]   (scripts/bench-canvas.sh runs it)
+//   node tests/e2e/bench/scale.bench.mjs [MODEL.rampart.json]   (scripts/bench-app.sh scale runs it)
 //
 // Without MODEL it generates one with scripts/gen-large-model.mjs. Not a test file (node
 // --test finds *.test.mjs), because it measures rather than checks, and takes a minute.

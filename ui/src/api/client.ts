@@ -19,7 +19,7 @@ import type { ThreatView } from "./bindings/ThreatView";
 import type { RecentFile } from "./bindings/RecentFile";
 import type { Saved } from "./bindings/Saved";
 import type { Snapshot } from "./bindings/Snapshot";
-import type { TreeAnalysis } from "./bindings/TreeAnalysis";
+import type { TreeUpdate } from "./bindings/TreeUpdate";
 import type { WhatIf } from "./bindings/WhatIf";
 
 /** The recent-files list, newest first. */
@@ -120,9 +120,12 @@ export function loadRulePackDialog(): Promise<number | null> {
   return invoke<number | null>("load_rule_pack_dialog");
 }
 
-/** The attack tree's values at every node, cheapest scenario, k cheapest, Pareto front and profile verdict. */
-export function analyzeTree(tree: string, options: AnalysisOptions): Promise<TreeAnalysis> {
-  return invoke<TreeAnalysis>("analyze_tree", { tree, options });
+/**
+ * The attack tree's values at every node, cheapest scenario, k cheapest, Pareto front and profile verdict.
+ * `known`: the revision of the last update applied; only values that changed since then come.
+ */
+export function analyzeTree(tree: string, options: AnalysisOptions, known: number | null): Promise<TreeUpdate> {
+  return invoke<TreeUpdate>("analyze_tree", { tree, options, known });
 }
 
 /** For every countermeasure of the tree: the cheapest way in if it were toggled. */

@@ -274,7 +274,7 @@ export function TreeCanvas({ doc, tree }: { doc: Document; tree: string }) {
   const analysis = useTree((s) => s.analysis);
   const highlighted = useTree((s) => s.highlighted);
   const currency = doc.metadata.currency;
-  const values = useMemo(() => new Map((analysis?.nodes ?? []).map((n) => [n.id, n])), [analysis]);
+  const values = useTree((s) => s.values);
   const litKey = (highlighted ?? analysis?.cheapest_nodes ?? []).join();
   const lit = useMemo(() => new Set(litKey ? litKey.split(",") : []), [litKey]);
   const [zoom, setZoom] = useState(1);

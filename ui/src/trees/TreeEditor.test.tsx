@@ -7,6 +7,7 @@ import type { Document } from "../api/bindings/Document";
 import type { NodeAnalysis } from "../api/bindings/NodeAnalysis";
 import type { Operation } from "../api/bindings/Operation";
 import type { TreeAnalysis } from "../api/bindings/TreeAnalysis";
+import type { TreeUpdate } from "../api/bindings/TreeUpdate";
 import { App } from "../App";
 import { useUi } from "../state/ui";
 import { fakeBackend } from "../test/backend";
@@ -90,12 +91,19 @@ function engineAnswer(doc: Document, options: AnalysisOptions): TreeAnalysis {
   };
 }
 
+/** The engine's answer as the shell sends it the first time: every node's values. */
+let revision = 0;
+function fullUpdate(analysis: TreeAnalysis): TreeUpdate {
+  revision += 1;
+  return { revision, full: true, analysis: { ...analysis, nodes: [] }, changed: analysis.nodes, removed: [] };
+}
+
 async function openTree() {
   const engine = fakeEngine(model());
   const backend = fakeBackend({
     current_model: () => snapshot(engine.doc()),
     apply: engine.apply,
-    analyze_tree: ({ options }) => engineAnswer(engine.doc(), options as AnalysisOptions),
+    analyze_tree: ({ options }) => fullUpdate(engineAnswer(engine.doc(), options as AnalysisOptions)),
     countermeasure_effects: ({ options }) => {
       const now = engineAnswer(engine.doc(), options as AnalysisOptions);
       const implemented = engine.doc().attack_nodes[TRAINING]!.implemented;

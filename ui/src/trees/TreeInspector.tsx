@@ -158,7 +158,7 @@ function Links({ doc, node }: { doc: Document; node: AttackNode }) {
 }
 
 function EngineValues({ id, currency }: { id: string; currency: string }) {
-  const v = useTree((s) => s.analysis?.nodes.find((n) => n.id === id));
+  const v = useTree((s) => s.values.get(id));
   if (!v) return null;
   const defense = v.role === "defense";
   const rows: [string, string][] = [

@@ -4,6 +4,8 @@
 // computes no value itself.
 //
 // Refreshes are coalesced (state/coalesce.ts), and an answer about another tree is dropped.
+// The engine sends the node values that changed since the revision the view holds, so an
+// edit in a tree of thousands of nodes moves a few values, not all of them.
 
 import { create } from "zustand";
 
@@ -12,7 +14,9 @@ import type { AnalysisOptions } from "../api/bindings/AnalysisOptions";
 import type { AttackerProfile } from "../api/bindings/AttackerProfile";
 import type { CountermeasureEffect } from "../api/bindings/CountermeasureEffect";
 import type { ImplementedOverride } from "../api/bindings/ImplementedOverride";
+import type { NodeAnalysis } from "../api/bindings/NodeAnalysis";
 import type { TreeAnalysis } from "../api/bindings/TreeAnalysis";
+import type { TreeUpdate } from "../api/bindings/TreeUpdate";
 import { coalesce } from "../state/coalesce";
 import { errorMessage } from "../state/errors";
 import { useUi } from "../state/ui";
@@ -37,7 +41,12 @@ export interface TreeState {
   profile: AttackerProfile | null;
   overrides: ImplementedOverride[];
   presenting: boolean;
+  /** The engine's analysis without its per-node values (`nodes` is empty): those are in `values`. */
   analysis: TreeAnalysis | null;
+  /** The engine's values per node. Unchanged nodes keep their objects from update to update. */
+  values: ReadonlyMap<string, NodeAnalysis>;
+  /** The revision of the last update applied to `values`. */
+  revision: number | null;
   effects: CountermeasureEffect[];
   change: CostChange | null;
   select: (id: string | null) => void;
@@ -59,6 +68,8 @@ const FRESH = {
   overrides: [],
   presenting: false,
   analysis: null,
+  values: new Map<string, NodeAnalysis>(),
+  revision: null,
   effects: [],
   change: null,
 } satisfies Partial<TreeState>;
@@ -90,19 +101,30 @@ export function analysisOptions(state: Pick<TreeState, "profile" | "overrides">)
 /** Bumped when another tree is opened: answers about the old one are dropped. */
 let generation = 0;
 
+/** The values after `update`: the update's own for the nodes it names, the others kept. */
+export function applyUpdate(values: ReadonlyMap<string, NodeAnalysis>, update: TreeUpdate): Map<string, NodeAnalysis> {
+  const next = new Map(update.full ? [] : values);
+  for (const id of update.removed) next.delete(id);
+  for (const node of update.changed) next.set(node.id, node);
+  return next;
+}
+
 async function fetchOnce(): Promise<void> {
   const asked = generation;
   const state = useTree.getState();
   if (!state.tree) return;
   const options = analysisOptions(state);
-  const [analysis, effects] = await Promise.all([client.analyzeTree(state.tree, options), client.countermeasureEffects(state.tree, options)]);
+  // The values first: the side panel's countermeasure effects take longer and can follow.
+  const update = await client.analyzeTree(state.tree, options, state.revision);
   if (asked !== generation) return;
   useTree.setState((s) => {
     const before = s.analysis?.root.min_cost ?? null;
-    const after = analysis.root.min_cost;
+    const after = update.analysis.root.min_cost;
     const moved = s.analysis !== null && before !== after;
-    return { analysis, effects, change: moved ? { before, after } : s.change };
+    return { analysis: update.analysis, values: applyUpdate(s.values, update), revision: update.revision, change: moved ? { before, after } : s.change };
   });
+  const effects = await client.countermeasureEffects(state.tree, options);
+  if (asked === generation) useTree.setState({ effects });
 }
 
 /** Ask the engine for the analysis of the shown tree as the model is now. */

@@ -53,6 +53,7 @@
 //! nodes are skipped with a warning, every search has a budget and says when it ran out.
 
 mod bottom_up;
+mod delta;
 mod exact;
 mod formula;
 mod scenarios;
@@ -73,6 +74,7 @@ use bottom_up::{Sharing, Values};
 use formula::{Compiled, Formula, FALSE, NONE};
 use solver::{SubDag, Solver};
 
+pub use delta::{Sent, TreeUpdate};
 pub use formula::one_line;
 
 /// What an attacker can spend: money, skill (1-5) and time (hours). `None`: no limit.

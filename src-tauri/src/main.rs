@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
-use rampart_engine::attack;
+use rampart_engine::attack::{self, TreeUpdate, TreeView};
 use rampart_engine::analysis::RuleSet;
 use rampart_engine::recent::{RecentFile, RecentFiles};
 use rampart_engine::export::{export_cancellable, ExportRequest, Saved};
@@ -50,6 +50,26 @@ impl App {
         }
         *self.editor.lock().map_err(message)? = Some(editor);
         Ok(snapshot)
+    }
+
+    /// The update of the tree `view` shows, from the values last sent to the window.
+    fn tree_update(&self, editor: &Editor, view: &TreeView) -> rampart_engine::Result<TreeUpdate> {
+        // After a panic mid-update the record may not match what was sent: start afresh,
+        // which only makes the next update a full one.
+        let mut sent = self.tree_sent.lock().unwrap_or_else(|poisoned| {
+            let mut sent = poisoned.into_inner();
+            *sent = attack::Sent::default();
+            sent
+        });
+        sent.view(editor.document(), view)
+    }
+
+    /// `applied` with the analysis of the tree the window shows. The edit stands whatever
+    /// the analysis says: a tree that cannot be analysed (deleted, a cycle) is left out,
+    /// and the window asks for it on its own to show why.
+    fn with_tree(&self, editor: &Editor, applied: Applied, view: Option<&TreeView>) -> Applied {
+        let tree = view.and_then(|v| self.tree_update(editor, v).ok());
+        Applied { tree, ..applied }
     }
 
     fn with_editor<T>(&self, f: impl FnOnce(&mut Editor) -> rampart_engine::Result<T>) -> CmdResult<T> {
@@ -209,21 +229,21 @@ fn close_model(app: AppHandle, state: State<App>) -> CmdResult<()> {
 
 /// Apply one operation; returns after it is on disk.
 #[tauri::command]
-fn apply(state: State<App>, op: Operation, coalesce: Option<String>) -> CmdResult<Applied> {
+fn apply(state: State<App>, op: Operation, coalesce: Option<String>, view: Option<TreeView>) -> CmdResult<Applied> {
     state.with_editor(|editor| {
         let patch = editor.apply(&op, coalesce.as_deref())?;
-        editor.applied(patch)
+        Ok(state.with_tree(editor, editor.applied(patch)?, view.as_ref()))
     })
 }
 
 #[tauri::command]
-fn undo(state: State<App>) -> CmdResult<Option<Applied>> {
-    state.with_editor(|editor| editor.undo()?.map(|p| editor.applied(p)).transpose())
+fn undo(state: State<App>, view: Option<TreeView>) -> CmdResult<Option<Applied>> {
+    state.with_editor(|editor| Ok(editor.undo()?.map(|p| editor.applied(p)).transpose()?.map(|a| state.with_tree(editor, a, view.as_ref()))))
 }
 
 #[tauri::command]
-fn redo(state: State<App>) -> CmdResult<Option<Applied>> {
-    state.with_editor(|editor| editor.redo()?.map(|p| editor.applied(p)).transpose())
+fn redo(state: State<App>, view: Option<TreeView>) -> CmdResult<Option<Applied>> {
+    state.with_editor(|editor| Ok(editor.redo()?.map(|p| editor.applied(p)).transpose()?.map(|a| state.with_tree(editor, a, view.as_ref()))))
 }
 
 fn main() {

@@ -6,20 +6,19 @@
 //! The commands are async so that Tauri runs them off the main thread: the exact search on
 //! a large DAG must not freeze the window.
 
-use rampart_engine::attack::{self, AnalysisOptions, CountermeasureEffect, ImplementedOverride, TreeUpdate, WhatIf};
+use rampart_engine::attack::{self, AnalysisOptions, CountermeasureEffect, ImplementedOverride, TreeUpdate, TreeView, WhatIf};
 use rampart_engine::Id;
 use tauri::State;
 
-use crate::{message, App, CmdResult};
+use crate::{App, CmdResult};
 
 /// Everything about one tree: values at every node, cheapest scenario and the nodes to
 /// light up, the `top_k` cheapest, the Pareto front, and the profile's verdict. What-if
-/// toggles in `options.overrides` are analysed without changing the model. `known` is the
-/// revision of the last update the window applied: it is sent only the values that changed.
+/// toggles in the view's options are analysed without changing the model. The window is
+/// sent only the node values that changed since the revision it holds.
 #[tauri::command]
-pub async fn analyze_tree(state: State<'_, App>, tree: Id, options: AnalysisOptions, known: Option<u32>) -> CmdResult<TreeUpdate> {
-    let analysis = state.with_editor(|editor| attack::analyze(editor.document(), tree, &options))?;
-    Ok(state.tree_sent.lock().map_err(message)?.update(known, analysis))
+pub async fn analyze_tree(state: State<'_, App>, view: TreeView) -> CmdResult<TreeUpdate> {
+    state.with_editor(|editor| state.tree_update(editor, &view))
 }
 
 /// For every countermeasure of the tree: the cheapest way in if it were toggled.

@@ -7,6 +7,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use crate::analysis::{Analysis, RuleSet};
+use crate::attack::TreeUpdate;
 use crate::document::Document;
 use crate::error::{Error, Result};
 use crate::ops::Operation;
@@ -162,6 +163,9 @@ pub struct Opened {
 pub struct Applied {
     pub patch: Patch,
     pub history: HistoryState,
+    /// The analysis of the attack tree the window shows, when it asked for it with the
+    /// edit: one round trip instead of two after each edit of a tree.
+    pub tree: Option<TreeUpdate>,
 }
 
 impl Editor {
@@ -174,6 +178,6 @@ impl Editor {
     }
 
     pub fn applied(&self, patch: Patch) -> Result<Applied> {
-        Ok(Applied { patch, history: self.history()? })
+        Ok(Applied { patch, history: self.history()?, tree: None })
     }
 }

@@ -78,7 +78,9 @@ function installHelpers() {
           if (card.dataset.cost !== String(cost)) return;
           observer.disconnect();
           const shown = performance.now() - start;
-          void drawn().then((t) => resolve({ shown, drawn: t - start, calls: calls.filter((c) => c.start >= start).map((c) => ({ cmd: c.cmd, at: c.start - start, ms: c.ms })) }));
+          void drawn().then((t) => {
+            resolve({ shown, drawn: t - start, calls: calls.filter((c) => c.start >= start).map((c) => ({ cmd: c.cmd, at: c.start - start, ms: c.ms })) });
+          });
         });
         observer.observe(card, { attributes: true, attributeFilter: ["data-cost"] });
         start = performance.now();

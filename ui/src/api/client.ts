@@ -20,6 +20,7 @@ import type { RecentFile } from "./bindings/RecentFile";
 import type { Saved } from "./bindings/Saved";
 import type { Snapshot } from "./bindings/Snapshot";
 import type { TreeUpdate } from "./bindings/TreeUpdate";
+import type { TreeView } from "./bindings/TreeView";
 import type { WhatIf } from "./bindings/WhatIf";
 
 /** The recent-files list, newest first. */
@@ -77,17 +78,18 @@ export function closeModel(): Promise<void> {
  * Apply one operation. It is on disk when this resolves. Operations sent back to back
  * with the same `coalesce` key make one undo step.
  */
-export function apply(op: Operation, coalesce: string | null = null): Promise<Applied> {
-  return invoke<Applied>("apply", { op, coalesce });
+/** `view`: the attack tree the window shows, analysed with the edit and sent with its patch. */
+export function apply(op: Operation, coalesce: string | null = null, view: TreeView | null = null): Promise<Applied> {
+  return invoke<Applied>("apply", { op, coalesce, view });
 }
 
 /** Undo the latest step; null when there is nothing to undo. */
-export function undo(): Promise<Applied | null> {
-  return invoke<Applied | null>("undo");
+export function undo(view: TreeView | null = null): Promise<Applied | null> {
+  return invoke<Applied | null>("undo", { view });
 }
 
-export function redo(): Promise<Applied | null> {
-  return invoke<Applied | null>("redo");
+export function redo(view: TreeView | null = null): Promise<Applied | null> {
+  return invoke<Applied | null>("redo", { view });
 }
 
 /** The open findings, the dismissed ones, and the per-element counts the badges show. */
@@ -122,10 +124,10 @@ export function loadRulePackDialog(): Promise<number | null> {
 
 /**
  * The attack tree's values at every node, cheapest scenario, k cheapest, Pareto front and profile verdict.
- * `known`: the revision of the last update applied; only values that changed since then come.
+ * Only the values that changed since the revision the view holds come.
  */
-export function analyzeTree(tree: string, options: AnalysisOptions, known: number | null): Promise<TreeUpdate> {
-  return invoke<TreeUpdate>("analyze_tree", { tree, options, known });
+export function analyzeTree(view: TreeView): Promise<TreeUpdate> {
+  return invoke<TreeUpdate>("analyze_tree", { view });
 }
 
 /** For every countermeasure of the tree: the cheapest way in if it were toggled. */

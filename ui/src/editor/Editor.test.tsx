@@ -25,6 +25,7 @@ function createdBy(op: Operation, undoLabel: string): Applied {
       })),
     },
     history: { undo: undoLabel, redo: null },
+    tree: null,
   };
 }
 
@@ -238,6 +239,7 @@ describe("rename in place", () => {
       ],
     },
     history: { undo: `Rename to “${name}”`, redo: null },
+    tree: null,
   });
 
   it("sends one rename op on Enter", async () => {

@@ -8,6 +8,8 @@ import type { Document } from "../api/bindings/Document";
 import type { ExportRequest } from "../api/bindings/ExportRequest";
 import type { Operation } from "../api/bindings/Operation";
 import type { Snapshot } from "../api/bindings/Snapshot";
+import type { TreeUpdate } from "../api/bindings/TreeUpdate";
+import type { TreeView } from "../api/bindings/TreeView";
 import { refreshAnalysis, resetAnalysis } from "./analysis";
 import { errorMessage } from "./errors";
 import { newId } from "./ids";
@@ -49,8 +51,24 @@ function showModel(snapshot: Snapshot, verb: string) {
   void refreshAnalysis();
 }
 
-function saved(applied: Applied) {
+/** A view that wants its attack tree analysed with every edit, undo and redo (the tree editor). */
+export interface TreeWatcher {
+  /** The tree shown, or null. */
+  view(): TreeView | null;
+  /** The analysis that came with an edit; null when the engine could not give it. */
+  receive(update: TreeUpdate | null): void;
+}
+
+let watcher: TreeWatcher | null = null;
+
+/** Set (or clear) the view analysed with each edit. */
+export function watchTree(w: TreeWatcher | null) {
+  watcher = w;
+}
+
+function saved(applied: Applied, asked: TreeView | null) {
   useModel.getState().applied(applied);
+  if (asked) watcher?.receive(applied.tree);
   if (applied.patch.changes.length > 0) void refreshAnalysis();
   const model = useModel.getState().model;
   if (model) useUi.getState().setStatus(`Saved · ${elementCount(model.document)}`);
@@ -134,9 +152,10 @@ export async function apply(source: OpSource, coalesce: string | null = null): P
   const applied = await attempt(async () => {
     const op = typeof source === "function" ? source() : source;
     if (!op) return null;
-    const answer = await client.apply(op, coalesce);
+    const view = watcher?.view() ?? null;
+    const answer = await client.apply(op, coalesce, view);
     // Into the mirror before the next request is built.
-    saved(answer);
+    saved(answer, view);
     return answer;
   });
   return !!applied;
@@ -155,8 +174,9 @@ export async function applySteps(ops: Operation[]): Promise<boolean> {
 
 export async function undo(): Promise<void> {
   const applied = await attempt(async () => {
-    const answer = await client.undo();
-    if (answer) saved(answer);
+    const view = watcher?.view() ?? null;
+    const answer = await client.undo(view);
+    if (answer) saved(answer, view);
     return answer;
   });
   if (applied === null) useUi.getState().setStatus("Nothing to undo");
@@ -164,8 +184,9 @@ export async function undo(): Promise<void> {
 
 export async function redo(): Promise<void> {
   const applied = await attempt(async () => {
-    const answer = await client.redo();
-    if (answer) saved(answer);
+    const view = watcher?.view() ?? null;
+    const answer = await client.redo(view);
+    if (answer) saved(answer, view);
     return answer;
   });
   if (applied === null) useUi.getState().setStatus("Nothing to redo");

@@ -98,6 +98,7 @@ describe("the model store", () => {
         changes: [{ key: { kind: "element", id: B }, before: null, after: { type: "element", value: shape(B, "process", "Worker") } }],
       },
       history: { undo: "Add process “Worker”", redo: null },
+      tree: null,
     };
     useModel.getState().applied(applied);
     const model = useModel.getState().model!;

@@ -63,7 +63,7 @@ export function fakeEngine(initial: Document) {
     const changes: Change[] = plan(doc, op).map(([key, after]) => ({ key, before: get(doc, key), after }));
     const patch = { changes };
     doc = applyPatch(doc, patch);
-    return { patch, history: { undo: op.op, redo: null } };
+    return { patch, history: { undo: op.op, redo: null }, tree: null };
   };
   return {
     /** The engine's document now. */

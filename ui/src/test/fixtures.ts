@@ -81,6 +81,7 @@ export function created(records: ModelRecord[], history: HistoryState): Applied 
       })),
     },
     history,
+    tree: null,
   };
 }
 

@@ -12,7 +12,7 @@ import type { NodeAnalysis } from "../api/bindings/NodeAnalysis";
 import { RenameInput } from "../editor/RenameInput";
 import { addChild, addSibling, deleteNode, parentOf, toggleCollapsed, toggleImplemented } from "./commands";
 import { duration, money, percent } from "./format";
-import { layoutTree, neighbour, type Placed, type TreeLayout } from "./layout";
+import { cachedLayout, neighbour, type Placed, type TreeLayout } from "./layout";
 import { isLeaf, nodeLabel } from "./model";
 import { useTree } from "./store";
 
@@ -269,7 +269,7 @@ function useViewport(ref: RefObject<HTMLDivElement | null>, zoom: number): Viewp
 
 export function TreeCanvas({ doc, tree }: { doc: Document; tree: string }) {
   const ref = useRef<HTMLDivElement>(null);
-  const layout = useMemo(() => layoutTree(doc, tree), [doc, tree]);
+  const layout = useMemo(() => cachedLayout(doc, tree), [doc, tree]);
   const selected = useTree((s) => s.selected);
   const analysis = useTree((s) => s.analysis);
   const highlighted = useTree((s) => s.highlighted);

@@ -8,6 +8,7 @@ import type { NodeAnalysis } from "../api/bindings/NodeAnalysis";
 import type { Operation } from "../api/bindings/Operation";
 import type { TreeAnalysis } from "../api/bindings/TreeAnalysis";
 import type { TreeUpdate } from "../api/bindings/TreeUpdate";
+import type { TreeView } from "../api/bindings/TreeView";
 import { App } from "../App";
 import { useUi } from "../state/ui";
 import { fakeBackend } from "../test/backend";
@@ -102,8 +103,13 @@ async function openTree() {
   const engine = fakeEngine(model());
   const backend = fakeBackend({
     current_model: () => snapshot(engine.doc()),
-    apply: engine.apply,
-    analyze_tree: ({ options }) => fullUpdate(engineAnswer(engine.doc(), options as AnalysisOptions)),
+    // As the shell does: the shown tree's analysis comes with the edit's patch.
+    apply: (args) => {
+      const applied = engine.apply(args);
+      const view = args.view as TreeView | null;
+      return view ? { ...applied, tree: fullUpdate(engineAnswer(engine.doc(), view.options)) } : applied;
+    },
+    analyze_tree: ({ view }) => fullUpdate(engineAnswer(engine.doc(), (view as TreeView).options)),
     countermeasure_effects: ({ options }) => {
       const now = engineAnswer(engine.doc(), options as AnalysisOptions);
       const implemented = engine.doc().attack_nodes[TRAINING]!.implemented;
@@ -192,9 +198,13 @@ describe("attack tree editor", () => {
   });
 
   it("toggling a countermeasure is one put, and the panel says how the cheapest cost moved", async () => {
-    const { engine } = await openTree();
+    const { backend, engine } = await openTree();
+    const asked = backend.of("analyze_tree").length;
     fireEvent.click(within(card(TRAINING)).getByTestId("cm-implemented"));
     await waitFor(() => expect(screen.getByTestId("tree-cheapest-cost").dataset.cost).toBe("300"));
+    // The new values came with the edit, without a second request.
+    expect(backend.of("analyze_tree")).toHaveLength(asked);
+    expect((backend.of("apply").at(-1)!.args.view as TreeView).tree).toBe(TREE);
     expect(engine.doc().attack_nodes[TRAINING]!.implemented).toBe(true);
     expect(screen.getByTestId("cost-change").textContent).toMatch(/was .*100.*now .*300/);
     expect(card(BRIBE).dataset.lit).toBe("true");
@@ -205,7 +215,7 @@ describe("attack tree editor", () => {
     fireEvent.click(within(screen.getByTestId("whatif-list")).getByRole("checkbox"));
     await waitFor(() => expect(screen.getByTestId("tree-cheapest-cost").dataset.cost).toBe("300"));
     expect(engine.doc().attack_nodes[TRAINING]!.implemented).toBe(false);
-    expect((backend.of("analyze_tree").at(-1)!.args.options as AnalysisOptions).overrides).toEqual([{ node: TRAINING, implemented: true }]);
+    expect((backend.of("analyze_tree").at(-1)!.args.view as TreeView).options.overrides).toEqual([{ node: TRAINING, implemented: true }]);
 
     fireEvent.change(screen.getByTestId("profile-budget"), { target: { value: "200" } });
     await waitFor(() => expect(screen.getByTestId("profile-verdict").textContent).toBe("This attacker cannot reach the goal."));

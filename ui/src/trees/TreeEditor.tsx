@@ -5,11 +5,12 @@
 import { useEffect } from "react";
 
 import type { Document } from "../api/bindings/Document";
+import { watchTree } from "../state/actions";
 import { Presentation } from "./Presentation";
 import { KEYS_HELP, TreeCanvas } from "./TreeCanvas";
 import { TreeInspector } from "./TreeInspector";
 import { TreePanel } from "./TreePanel";
-import { refreshTree, useTree } from "./store";
+import { refreshTree, treeWatcher, useTree } from "./store";
 import "./trees.css";
 
 export function TreeEditor({ doc, tree }: { doc: Document; tree: string }) {
@@ -24,10 +25,15 @@ export function TreeEditor({ doc, tree }: { doc: Document; tree: string }) {
     document.querySelector<HTMLElement>('[data-testid="tree-canvas"]')?.focus();
   }, [tree, root]);
 
-  // Any change to the model's trees, the profile or the tries asks for a new analysis.
+  // Edits, undo and redo bring the tree's analysis with their patch.
+  useEffect(() => {
+    watchTree(treeWatcher);
+    return () => watchTree(null);
+  }, []);
+  // Another tree, profile or try asks for it.
   useEffect(() => {
     void refreshTree();
-  }, [tree, doc.attack_nodes, doc.attack_trees, profile, overrides]);
+  }, [tree, profile, overrides]);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {

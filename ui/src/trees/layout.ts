@@ -3,6 +3,7 @@
 // step shared by several parents (a DAG) is placed under the first parent that reaches it
 // and linked from the others. Collapsed subtrees are hidden. Pure geometry: no values.
 
+import type { AttackNode } from "../api/bindings/AttackNode";
 import type { Document } from "../api/bindings/Document";
 
 export const NODE_W = 172;
@@ -121,6 +122,36 @@ export function layoutTree(doc: Document, tree: string): TreeLayout {
     for (const c of n.countermeasures) if (nodes.has(c)) links.push({ from: id, to: c, kind: "countermeasure", primary: primary.has(c) });
   }
   return { nodes, order, links, width: width.get(root)!, height: bottom };
+}
+
+/** Whether two versions of a node place the same: the layout reads only these. */
+function samePlace(a: AttackNode, b: AttackNode): boolean {
+  const same = (x: string[], y: string[]) => x.length === y.length && x.every((v, i) => v === y[i]);
+  return a.tree === b.tree && a.role === b.role && a.collapsed === b.collapsed && same(a.children, b.children) && same(a.countermeasures, b.countermeasures);
+}
+
+/**
+ * Whether `tree` lays out the same in `after` as in `before`. The mirror keeps unchanged
+ * records as they were, so this is mostly identity checks: an attribute edit in a tree of
+ * thousands of nodes keeps its layout instead of computing it again.
+ */
+export function sameLayout(before: Document, after: Document, tree: string): boolean {
+  if (before.attack_trees[tree]?.root !== after.attack_trees[tree]?.root) return false;
+  if (before.attack_nodes === after.attack_nodes) return true;
+  const differs = (a: AttackNode | undefined, b: AttackNode | undefined) =>
+    a !== b && (a?.tree === tree || b?.tree === tree) && !(a && b && samePlace(a, b));
+  for (const [id, node] of Object.entries(after.attack_nodes)) if (differs(before.attack_nodes[id], node)) return false;
+  for (const [id, node] of Object.entries(before.attack_nodes)) if (!(id in after.attack_nodes) && differs(node, undefined)) return false;
+  return true;
+}
+
+let last: { doc: Document; tree: string; layout: TreeLayout } | null = null;
+
+/** `layoutTree`, kept from the last call while the tree lays out the same. */
+export function cachedLayout(doc: Document, tree: string): TreeLayout {
+  if (!last || last.tree !== tree || !sameLayout(last.doc, doc, tree)) last = { doc, tree, layout: layoutTree(doc, tree) };
+  else last.doc = doc;
+  return last.layout;
 }
 
 /** The node a keyboard move reaches: up to the parent, down to the first child, left and right along the row. */

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { NodeAnalysis } from "../api/bindings/NodeAnalysis";
 import type { TreeAnalysis } from "../api/bindings/TreeAnalysis";
 import type { TreeUpdate } from "../api/bindings/TreeUpdate";
-import { applyUpdate } from "./store";
+import { applyUpdate, fits } from "./store";
 
 const values = (id: string, cost: number): NodeAnalysis => ({
   id,
@@ -32,7 +32,7 @@ const analysis: TreeAnalysis = {
   warnings: [],
 };
 
-const update = (full: boolean, changed: NodeAnalysis[], removed: string[] = []): TreeUpdate => ({ revision: 1, full, analysis, changed, removed });
+const update = (full: boolean, changed: NodeAnalysis[], removed: string[] = [], revision = 1): TreeUpdate => ({ revision, full, analysis, changed, removed });
 
 describe("applying the engine's tree updates", () => {
   const before = new Map([
@@ -57,5 +57,20 @@ describe("applying the engine's tree updates", () => {
   it("starts afresh from a full update", () => {
     const after = applyUpdate(before, update(true, [values("goal", 5)]));
     expect([...after.keys()]).toEqual(["goal"]);
+  });
+});
+
+describe("answers that cross", () => {
+  it("takes a delta only on the revision just before it", () => {
+    expect(fits(update(false, [], [], 8), 7)).toBe(true);
+    expect(fits(update(false, [], [], 8), 6)).toBe(false);
+    expect(fits(update(false, [], [], 8), 8)).toBe(false);
+    expect(fits(update(false, [], [], 1), null)).toBe(false);
+  });
+
+  it("takes a full update unless the values held are newer", () => {
+    expect(fits(update(true, [], [], 3), null)).toBe(true);
+    expect(fits(update(true, [], [], 9), 7)).toBe(true);
+    expect(fits(update(true, [], [], 6), 7)).toBe(false);
   });
 });

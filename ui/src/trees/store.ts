@@ -5,7 +5,8 @@
 //
 // Refreshes are coalesced (state/coalesce.ts), and an answer about another tree is dropped.
 // The engine sends the node values that changed since the revision the view holds, so an
-// edit in a tree of thousands of nodes moves a few values, not all of them.
+// edit in a tree of thousands of nodes moves a few values, not all of them; and it sends
+// them with the edit's patch (state/actions.ts, `watchTree`), so an edit takes one round trip.
 
 import { create } from "zustand";
 
@@ -17,6 +18,8 @@ import type { ImplementedOverride } from "../api/bindings/ImplementedOverride";
 import type { NodeAnalysis } from "../api/bindings/NodeAnalysis";
 import type { TreeAnalysis } from "../api/bindings/TreeAnalysis";
 import type { TreeUpdate } from "../api/bindings/TreeUpdate";
+import type { TreeView } from "../api/bindings/TreeView";
+import type { TreeWatcher } from "../state/actions";
 import { coalesce } from "../state/coalesce";
 import { errorMessage } from "../state/errors";
 import { useUi } from "../state/ui";
@@ -109,30 +112,84 @@ export function applyUpdate(values: ReadonlyMap<string, NodeAnalysis>, update: T
   return next;
 }
 
+/**
+ * Whether `update` can be applied to values at `held`: a full one if newer, a delta only
+ * on the revision just before it (answers may arrive out of order).
+ */
+export function fits(update: TreeUpdate, held: number | null): boolean {
+  return update.full ? held === null || update.revision > held : held !== null && update.revision === held + 1;
+}
+
+/** The shown tree as the engine is asked about it. */
+function currentView(): TreeView | null {
+  const state = useTree.getState();
+  return state.tree ? { tree: state.tree, options: analysisOptions(state), known: state.revision } : null;
+}
+
+/** Take an update of the shown tree; false if it is about another tree or does not fit the values held. */
+function take(update: TreeUpdate): boolean {
+  const s = useTree.getState();
+  if (update.analysis.tree !== s.tree) return true;
+  if (!fits(update, s.revision)) return false;
+  const before = s.analysis?.root.min_cost ?? null;
+  const after = update.analysis.root.min_cost;
+  const moved = s.analysis !== null && before !== after;
+  useTree.setState({ analysis: update.analysis, values: applyUpdate(s.values, update), revision: update.revision, change: moved ? { before, after } : s.change });
+  return true;
+}
+
 async function fetchOnce(): Promise<void> {
   const asked = generation;
-  const state = useTree.getState();
-  if (!state.tree) return;
-  const options = analysisOptions(state);
+  const view = currentView();
+  if (!view) return;
   // The values first: the side panel's countermeasure effects take longer and can follow.
-  const update = await client.analyzeTree(state.tree, options, state.revision);
+  const update = await client.analyzeTree(view);
   if (asked !== generation) return;
-  useTree.setState((s) => {
-    const before = s.analysis?.root.min_cost ?? null;
-    const after = update.analysis.root.min_cost;
-    const moved = s.analysis !== null && before !== after;
-    return { analysis: update.analysis, values: applyUpdate(s.values, update), revision: update.revision, change: moved ? { before, after } : s.change };
-  });
-  const effects = await client.countermeasureEffects(state.tree, options);
+  if (!take(update)) {
+    // Answers crossed: start again from every value.
+    useTree.setState({ revision: null });
+    void refreshTree();
+    return;
+  }
+  const effects = await client.countermeasureEffects(view.tree, view.options);
   if (asked === generation) useTree.setState({ effects });
 }
 
-/** Ask the engine for the analysis of the shown tree as the model is now. */
-export const refreshTree = coalesce(async () => {
+/** The tree editor's part in edits: its tree is analysed with each edit, undo and redo. */
+export const treeWatcher: TreeWatcher = {
+  view: currentView,
+  receive(update) {
+    if (update && take(update)) {
+      void refreshEffects();
+    } else {
+      // The engine could not analyse the tree with the edit (its own request says why), or
+      // the answer did not fit.
+      useTree.setState({ revision: null });
+      void refreshTree();
+    }
+  },
+};
+
+/** Run `task` for the shown tree; a failure is shown unless another tree is shown by then. */
+async function reporting(task: () => Promise<void>): Promise<void> {
   const asked = generation;
   try {
-    await fetchOnce();
+    await task();
   } catch (e) {
     if (asked === generation) useUi.getState().showError(errorMessage(e));
   }
-});
+}
+
+/** Ask the engine for the analysis of the shown tree as the model is now. */
+export const refreshTree = coalesce(() => reporting(fetchOnce));
+
+/** Ask for the countermeasure effects of the shown tree again (after an edit brought its values). */
+const refreshEffects = coalesce(() =>
+  reporting(async () => {
+    const asked = generation;
+    const view = currentView();
+    if (!view) return;
+    const effects = await client.countermeasureEffects(view.tree, view.options);
+    if (asked === generation) useTree.setState({ effects });
+  }),
+);

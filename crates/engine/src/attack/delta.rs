@@ -8,8 +8,20 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::{NodeAnalysis, TreeAnalysis};
+use super::{analyze, AnalysisOptions, NodeAnalysis, TreeAnalysis};
+use crate::document::Document;
+use crate::error::Result;
 use crate::model::Id;
+
+/// A tree shown in a view: what to analyse, and the revision of the values the view holds.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, TS)]
+#[ts(export)]
+pub struct TreeView {
+    pub tree: Id,
+    pub options: AnalysisOptions,
+    /// The revision of the last update the view applied; `None` for a view that holds none.
+    pub known: Option<u32>,
+}
 
 /// An analysis as a view receives it.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, TS)]
@@ -37,9 +49,15 @@ pub struct Sent {
 }
 
 impl Sent {
+    /// The update that brings `view` to the analysis of its tree in `doc`.
+    pub fn view(&mut self, doc: &Document, view: &TreeView) -> Result<TreeUpdate> {
+        Ok(self.update(view.known, analyze(doc, view.tree, &view.options)?))
+    }
+
     /// The update that brings a view to `analysis`. `known` is the revision the view last
     /// applied; anything else than the revision sent last (a view that dropped an answer,
-    /// a new view, another tree) gets every node.
+    /// a new view, another tree) gets every node. A delta's revision is always one more
+    /// than the revision it applies to.
     pub fn update(&mut self, known: Option<u32>, mut analysis: TreeAnalysis) -> TreeUpdate {
         let nodes = std::mem::take(&mut analysis.nodes);
         let full = known != Some(self.revision) || self.tree != Some(analysis.tree);
@@ -61,8 +79,7 @@ impl Sent {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::attack::{analyze, AnalysisOptions};
-    use crate::document::{Document, RecordKey, RecordKind};
+    use crate::document::{RecordKey, RecordKind};
     use crate::document::Record;
     use crate::model::{new_id, AttackNode, AttackTree, Gate};
 

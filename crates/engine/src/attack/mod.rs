@@ -74,7 +74,7 @@ use bottom_up::{Sharing, Values};
 use formula::{Compiled, Formula, FALSE, NONE};
 use solver::{SubDag, Solver};
 
-pub use delta::{Sent, TreeUpdate};
+pub use delta::{Sent, TreeUpdate, TreeView};
 pub use formula::one_line;
 
 /// What an attacker can spend: money, skill (1-5) and time (hours). `None`: no limit.

@@ -63,6 +63,19 @@ function installHelpers() {
     });
   const settle = (ms) => new Promise((r) => setTimeout(r, ms));
 
+  // Tauri's IPC goes through fetch on this platform: the add's commands are timed from the page.
+  const calls = [];
+  const fetch = window.fetch.bind(window);
+  window.fetch = async (input, init) => {
+    const start = performance.now();
+    try {
+      return await fetch(input, init);
+    } finally {
+      const url = String(input?.url ?? input);
+      if (url.startsWith("ipc:") || url.includes("/ipc/")) calls.push({ cmd: url.split("/").pop(), start, ms: performance.now() - start });
+    }
+  };
+
   window.__scaleBench = {
     currentZoom() {
       const m = /scale\(([^)]+)\)/.exec(document.querySelector(".react-flow__viewport").style.transform);
@@ -108,7 +121,12 @@ function installHelpers() {
           requestAnimationFrame(() => {
             // A message posted from the frame callback is handled once that frame is drawn.
             const channel = new MessageChannel();
-            channel.port1.onmessage = () => resolve({ inDom, drawn: performance.now() - start });
+            channel.port1.onmessage = () =>
+              resolve({
+                inDom,
+                drawn: performance.now() - start,
+                calls: calls.filter((c) => c.start >= start).map((c) => `${c.cmd} at ${Math.round(c.start - start)} took ${Math.round(c.ms)}`).join("; "),
+              });
             channel.port2.postMessage(null);
           });
         });
@@ -223,7 +241,9 @@ async function main() {
     }
     for (let i = 0; i < ADDS; i += 1) {
       log(`adding ${i + 1} of ${ADDS}`);
-      results.adds.push(await run(browser, "addOne", "process"));
+      const add = await run(browser, "addOne", "process");
+      log(`in the DOM after ${round(add.inDom)} ms, drawn after ${round(add.drawn)} ms; ${add.calls}`);
+      results.adds.push(add);
       await browser.pause(700);
     }
   } finally {

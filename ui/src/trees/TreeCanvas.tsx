@@ -340,10 +340,12 @@ export function TreeCanvas({ doc, tree }: { doc: Document; tree: string }) {
       >
         <div className="tree-canvas__inner" style={{ width, height, zoom }}>
           <Links doc={doc} layout={layout} lit={lit} shown={shown} />
-          {layout.order.map((id) => {
-            const placed = layout.nodes.get(id)!;
-            return shown(placed) && <Card key={id} node={doc.attack_nodes[id]!} placed={placed} v={values.get(id)} currency={currency} lit={lit.has(id)} selected={id === selected} />;
-          })}
+          {layout.order
+            .map((id) => layout.nodes.get(id)!)
+            .filter(shown)
+            .map((placed) => (
+              <Card key={placed.id} node={doc.attack_nodes[placed.id]!} placed={placed} v={values.get(placed.id)} currency={currency} lit={lit.has(placed.id)} selected={placed.id === selected} />
+            ))}
         </div>
       </div>
       <div className="tree-zoom" data-own-keys>

@@ -13,7 +13,7 @@ import { apply } from "../state/actions";
 import { useUi } from "../state/ui";
 import { addChild, addCountermeasure, addSibling, deleteNode, editNode } from "./commands";
 import { duration, money, parseNumber, percent } from "./format";
-import { isLeaf, linkableSteps, linkChildOp, nodeLabel, parentsOf, setAttribute, setGate, unlinkChildOp } from "./model";
+import { isLeaf, linkableSteps, linkChildOp, nodeLabel, parentsOfNode, setAttribute, setGate, unlinkChildOp } from "./model";
 import { useTree } from "./store";
 
 const GATES: { gate: Gate; label: string; explain: string }[] = [
@@ -193,7 +193,7 @@ export function TreeInspector({ doc }: { doc: Document }) {
   const selected = useTree((s) => s.selected);
   const node = selected ? doc.attack_nodes[selected] : undefined;
   if (!node) return <aside className="inspector tree-inspector" data-own-keys><p className="inspector__empty">Select a node of the tree.</p></aside>;
-  const parents = parentsOf(doc, node.tree).get(node.id) ?? [];
+  const parents = parentsOfNode(doc, node.id);
   const root = doc.attack_trees[node.tree]?.root === node.id;
   return (
     <aside className="inspector tree-inspector" data-own-keys data-testid="tree-inspector">

@@ -9,7 +9,7 @@ import { apply } from "../state/actions";
 import { newId } from "../state/ids";
 import { useModel } from "../state/model";
 import { useUi } from "../state/ui";
-import { addChildOp, addCountermeasureOp, addSiblingOp, addTreeOp, editNodeOp, parentsOf } from "./model";
+import { addChildOp, addCountermeasureOp, addSiblingOp, addTreeOp, editNodeOp, parentsOfNode } from "./model";
 import { useTree } from "./store";
 
 const doc = (): Document | null => useModel.getState().model?.document ?? null;
@@ -39,8 +39,7 @@ export async function addTree(): Promise<void> {
 
 /** The parent a node hangs under in the shown tree (its first, for a shared step). */
 export function parentOf(d: Document, id: string): string | undefined {
-  const node = d.attack_nodes[id];
-  return node ? parentsOf(d, node.tree).get(id)?.[0] : undefined;
+  return parentsOfNode(d, id)[0];
 }
 
 /** Tab: a new child of the selected node. */

@@ -1,18 +1,31 @@
 // How the engine's numbers read on screen: money in the model's currency, hours as hours or
 // days, probabilities as percentages. Formatting only; every value comes from the engine.
 
+const formatters = new Map<string, Intl.NumberFormat | null>();
+
+/**
+ * A number format, made once: making one costs far more than using it, and a panel of a
+ * large tree formats hundreds of sums. Null for a currency code the platform does not know.
+ */
+function formatter(currency: string | null, fractionDigits: number): Intl.NumberFormat | null {
+  const key = `${currency ?? ""}/${fractionDigits}`;
+  if (!formatters.has(key)) {
+    try {
+      const style: Intl.NumberFormatOptions = currency ? { style: "currency", currency } : {};
+      formatters.set(key, new Intl.NumberFormat(undefined, { ...style, maximumFractionDigits: fractionDigits }));
+    } catch {
+      formatters.set(key, null);
+    }
+  }
+  return formatters.get(key) ?? null;
+}
+
 /** "€1,200" in the model's currency; a plain number when the currency is not an ISO code. */
 export function money(value: number | null | undefined, currency: string): string {
   if (value === null || value === undefined) return "—";
   const code = currency.trim().toUpperCase();
-  if (/^[A-Z]{3}$/.test(code)) {
-    try {
-      return new Intl.NumberFormat(undefined, { style: "currency", currency: code, maximumFractionDigits: value % 1 === 0 ? 0 : 2 }).format(value);
-    } catch {
-      // An unknown code: fall through to the plain number.
-    }
-  }
-  return new Intl.NumberFormat(undefined, { maximumFractionDigits: 2 }).format(value);
+  const inCurrency = /^[A-Z]{3}$/.test(code) ? formatter(code, value % 1 === 0 ? 0 : 2) : null;
+  return (inCurrency ?? formatter(null, 2))?.format(value) ?? String(value);
 }
 
 /** "45 min", "6 h", "3 days". */

@@ -140,8 +140,8 @@ export function sameLayout(before: Document, after: Document, tree: string): boo
   if (before.attack_nodes === after.attack_nodes) return true;
   const differs = (a: AttackNode | undefined, b: AttackNode | undefined) =>
     a !== b && (a?.tree === tree || b?.tree === tree) && !(a && b && samePlace(a, b));
-  for (const [id, node] of Object.entries(after.attack_nodes)) if (differs(before.attack_nodes[id], node)) return false;
-  for (const [id, node] of Object.entries(before.attack_nodes)) if (!(id in after.attack_nodes) && differs(node, undefined)) return false;
+  for (const id in after.attack_nodes) if (differs(before.attack_nodes[id], after.attack_nodes[id])) return false;
+  for (const id in before.attack_nodes) if (!(id in after.attack_nodes) && differs(before.attack_nodes[id], undefined)) return false;
   return true;
 }
 

@@ -142,6 +142,21 @@ export function parentsOf(doc: Document, tree: string): Map<string, string[]> {
   return parents;
 }
 
+/**
+ * The parents of one node in its tree (by children and by countermeasures), in document
+ * order. A scan without building the whole map: the inspector asks after every edit, in
+ * trees of thousands of nodes.
+ */
+export function parentsOfNode(doc: Document, id: string): string[] {
+  const tree = doc.attack_nodes[id]?.tree;
+  const parents: string[] = [];
+  for (const pid in doc.attack_nodes) {
+    const n = doc.attack_nodes[pid]!;
+    if (n.tree === tree && (n.children.includes(id) || n.countermeasures.includes(id))) parents.push(pid);
+  }
+  return parents;
+}
+
 /** The steps of `tree` that may become children of `parent` without a cycle: not itself, not above it, not already its children. */
 export function linkableSteps(doc: Document, tree: string, parent: string): AttackNode[] {
   const p = doc.attack_nodes[parent];

@@ -30,12 +30,17 @@
 //!
 //! - `formula`: the tree and the defender's configuration become one monotone formula over
 //!   the attack steps (constants folded; a DAG exactly where the model shares nodes). The
-//!   model is read in one sequential pass into compact records, links are resolved by a sort
-//!   and merge on ids, and nodes are compiled children first in Kahn's topological order:
-//!   no recursion, and no long chains of dependent cache misses on large models.
+//!   model is read in one sequential pass into compact records (on large models in two
+//!   halves, one per thread), links are resolved by a sort and merge on ids that also gives
+//!   every node's parents, and nodes are compiled children first in Kahn's topological
+//!   order, a batch of ready nodes at a time: no recursion, and no long chains of dependent
+//!   cache misses on large models.
 //! - `bottom_up`: one pass, children first, for every attribute at every node: exact on
 //!   trees; on DAGs exact for time and skill (min and max do not double-count; time is
-//!   defined on the structure, so a step in two sequences counts in each).
+//!   defined on the structure, so a step in two sequences counts in each). On large models
+//!   a second thread meanwhile finds the sharing and the formula's parents and takes the
+//!   page faults of the result's memory (on a 1,000,000-node tree, first writes to fresh
+//!   memory are a good part of the time).
 //! - `exact`: the nodes of a DAG below which something is shared get cost, most likely
 //!   scenario and probability from one binary decision diagram, with independent subtrees
 //!   folded into single variables. When the diagram would grow past its budget (random
@@ -226,8 +231,23 @@ pub fn analyze(doc: &Document, tree: Id, options: &AnalysisOptions) -> Result<Tr
     let name = doc.attack_trees.get(&tree).map(|t| t.name.clone()).unwrap_or_default();
     let mut warnings = compiled.warnings.clone();
     let f = &compiled.formula;
-    let values = bottom_up::values(f);
-    let sharing = bottom_up::sharing(f);
+    // On a large tree, while the first thread computes the values, a second finds the
+    // sharing, the formula's parents (the scenarios need them) and takes the page faults of
+    // the result's memory.
+    let parallel = f.len() >= formula::PARALLEL;
+    let mut nodes: Vec<NodeAnalysis> = Vec::with_capacity(compiled.table.len());
+    let (values, (sharing, early_parents)) = formula::join(
+        parallel,
+        || bottom_up::values(f),
+        || {
+            let sharing = bottom_up::sharing(f);
+            let parents = parallel.then(|| f.parents());
+            if parallel {
+                formula::touch(&mut nodes, impossible(Id::nil(), Role::Attack));
+            }
+            (sharing, parents)
+        },
+    );
     let mut exact = true;
     let core = core_values(f, &values, &sharing, compiled.root, &mut warnings, &mut exact);
 
@@ -235,15 +255,7 @@ pub fn analyze(doc: &Document, tree: Id, options: &AnalysisOptions) -> Result<Tr
         Some(profile) => Some(profile_per_node(f, *profile, &mut warnings, &mut exact)),
         None => None,
     };
-    let mut nodes = Vec::with_capacity(compiled.nodes.len());
-    for node in &compiled.nodes {
-        let mut analysis = node_analysis(node.fnode, &values, &core, compiled.table.id(node.index), compiled.table.info[node.index as usize].role);
-        if let Some((rmap, within)) = &within {
-            let r = rmap.get(node.fnode as usize).copied().unwrap_or(FALSE);
-            analysis.within_profile = Some(within.get(r as usize).copied().unwrap_or(false));
-        }
-        nodes.push(analysis);
-    }
+    node_analyses(&compiled, &values, &core, within.as_ref(), &mut nodes);
     let root = match nodes.first() {
         Some(r) if r.id == compiled.root_id => r.clone(),
         _ => return Err(Error::InvalidOperation("the tree's root could not be analysed".into())),
@@ -251,6 +263,9 @@ pub fn analyze(doc: &Document, tree: Id, options: &AnalysisOptions) -> Result<Tr
     let shared_steps = f.steps.iter().filter(|s| sharing.in_degree.get(s.fnode as usize).is_some_and(|&d| d >= 2)).count() as u32;
 
     let parents = std::cell::OnceCell::new();
+    if let Some(early) = early_parents {
+        let _ = parents.set(early);
+    }
     let parents = || parents.get_or_init(|| f.parents());
     let scenario = |steps: &[u32]| make_scenario(doc, f, parents(), compiled.root, steps);
 
@@ -385,8 +400,8 @@ pub fn countermeasure_effects(doc: &Document, tree: Id, options: &AnalysisOption
     let overrides = override_map(&options.overrides);
     let compiled = formula::compile(doc, tree, &overrides)?;
     let mut out = Vec::new();
-    for node in &compiled.nodes {
-        let Some(model) = compiled.table.refs.get(node.index as usize) else { continue };
+    for index in compiled.order() {
+        let Some(model) = doc.attack_nodes.get(&compiled.table.id(index)) else { continue };
         if model.role != Role::Defense {
             continue;
         }
@@ -556,19 +571,38 @@ fn opt(v: f64) -> Option<f64> {
     (v.is_finite()).then_some(v)
 }
 
+/// The values of every node of the tree, in [`Compiled::order`].
+fn node_analyses(compiled: &Compiled, values: &Values, core: &Core, within: Option<&(Vec<u32>, Vec<bool>)>, nodes: &mut Vec<NodeAnalysis>) {
+    let t = &compiled.table;
+    nodes.extend(compiled.order().map(|index| {
+        let fnode = t.fnode[index as usize];
+        let mut analysis = node_analysis(fnode, values, core, t.id(index), t.role(index));
+        if let Some((rmap, within)) = within {
+            let r = rmap.get(fnode as usize).copied().unwrap_or(FALSE);
+            analysis.within_profile = Some(within.get(r as usize).copied().unwrap_or(false));
+        }
+        analysis
+    }));
+}
+
+/// An impossible node's values.
+fn impossible(id: Id, role: Role) -> NodeAnalysis {
+    NodeAnalysis {
+        id,
+        role,
+        min_cost: None,
+        max_probability: None,
+        probability: Some(0.0),
+        min_time: None,
+        min_skill: None,
+        reachable: false,
+        within_profile: None,
+    }
+}
+
 fn node_analysis(fnode: u32, values: &Values, core: &Core, id: Id, role: Role) -> NodeAnalysis {
     if fnode == FALSE || fnode as usize >= values.len() {
-        return NodeAnalysis {
-            id,
-            role,
-            min_cost: None,
-            max_probability: None,
-            probability: Some(0.0),
-            min_time: None,
-            min_skill: None,
-            reachable: false,
-            within_profile: None,
-        };
+        return impossible(id, role);
     }
     let v = fnode as usize;
     let pick = |exact: &[f64], fast: f64| exact.get(v).copied().filter(|x| !x.is_nan()).unwrap_or(fast);

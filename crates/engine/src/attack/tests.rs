@@ -140,3 +140,39 @@ fn a_search_over_budget_returns_a_real_scenario_and_says_so() {
         assert!(solver.inexact);
     }
 }
+
+/// The same document with every id moved by a bijection that spreads them over the whole id
+/// space, so that a tree's nodes fall in both halves of a larger document.
+fn scatter(doc: &Document) -> Document {
+    let map = |id: &Id| Uuid::from_u128(id.as_u128().wrapping_mul(0x9E37_79B9_7F4A_7C15_F39C_C060_5CED_C835));
+    let mut out = Document::default();
+    for t in doc.attack_trees.values() {
+        out.attack_trees.insert(t.id, AttackTree { root: map(&t.root), ..t.clone() });
+    }
+    for n in doc.attack_nodes.values() {
+        let children = n.children.iter().map(map).collect();
+        let countermeasures = n.countermeasures.iter().map(map).collect();
+        let node = AttackNode { id: map(&n.id), children, countermeasures, ..n.clone() };
+        out.attack_nodes.insert(node.id, node);
+    }
+    out
+}
+
+#[test]
+fn a_large_document_read_by_two_threads_gives_the_same_analysis() {
+    for seed in 1..4u64 {
+        let (small, tree) = random_dag(seed, 300, 30);
+        let small = scatter(&small);
+        // Enough nodes of another tree for the two-thread path.
+        let mut big = small.clone();
+        let mut rng = Rng(seed * 7919);
+        for _ in 0..formula::PARALLEL {
+            let id = Uuid::from_u128((rng.next() as u128) << 64 | rng.next() as u128);
+            big.attack_nodes.insert(id, AttackNode { id, tree: Uuid::from_u128(2), ..Default::default() });
+        }
+        let options = super::AnalysisOptions::default();
+        let (a, b) = (super::analyze(&small, tree, &options).unwrap(), super::analyze(&big, tree, &options).unwrap());
+        assert!(a.shared_steps > 0, "seed {seed}: a DAG");
+        assert_eq!(a, b, "seed {seed}");
+    }
+}

@@ -23,7 +23,7 @@ else
   npm --prefix ui run --silent build
   if [ "$profile" = release ]; then cargo build --release -p rampart-app --features custom-protocol; else cargo build -p rampart-app --features custom-protocol; fi
   mkdir -p "$(dirname "$RAMPART_APP")"
-  cp "target/$profile/rampart-app" "$RAMPART_APP"
+  cp --remove-destination "target/$profile/rampart-app" "$RAMPART_APP"
 fi
 command -v tauri-driver >/dev/null || { say "installing tauri-driver"; cargo install tauri-driver --locked --quiet; }
 npm_install tests/e2e

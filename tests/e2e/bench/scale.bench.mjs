@@ -45,6 +45,9 @@ function installHelpers() {
   // React Flow zooms by 2^(-deltaY * 0.002) per wheel event in pixel mode.
   const WHEEL_RATE = 0.002;
 
+  /** How long each frame's input event took to handle (the script's part of the frame), in ms. */
+  let scriptMs = [];
+
   /** Call `step(i)` at the start of each of `count` frames; the time between frames, in ms. */
   const frames = (count, step) =>
     new Promise((resolve) => {
@@ -55,7 +58,9 @@ function installHelpers() {
         if (last !== null) times.push(t - last);
         last = t;
         if (i === count) return resolve(times);
+        const before = performance.now();
         step(i);
+        scriptMs.push(performance.now() - before);
         i += 1;
         requestAnimationFrame(frame);
       };
@@ -80,6 +85,12 @@ function installHelpers() {
     currentZoom() {
       const m = /scale\(([^)]+)\)/.exec(document.querySelector(".react-flow__viewport").style.transform);
       return m ? Number(m[1]) : NaN;
+    },
+    /** The mean time spent handling input per frame since the last call. */
+    scriptPerFrame() {
+      const mean = scriptMs.reduce((a, b) => a + b, 0) / Math.max(1, scriptMs.length);
+      scriptMs = [];
+      return mean;
     },
     counts() {
       return { nodes: document.querySelectorAll(".react-flow__node").length, edges: document.querySelectorAll(".react-flow__edge").length };
@@ -234,9 +245,12 @@ async function main() {
       const counts = await browser.execute(() => window.__scaleBench.counts());
       log(`${level.name}: zoom ${zoom}, ${counts.nodes} nodes and ${counts.edges} edges in the DOM; panning`);
       await run(browser, "pan", 20); // warm-up
+      await browser.execute(() => window.__scaleBench.scriptPerFrame());
       const pan = frameStats(await run(browser, "pan", FRAMES));
+      pan.inputMs = await browser.execute(() => window.__scaleBench.scriptPerFrame());
       log(`${level.name}: zooming`);
       const wheel = frameStats(await run(browser, "zoom", FRAMES, level.wheel));
+      wheel.inputMs = await browser.execute(() => window.__scaleBench.scriptPerFrame());
       results.levels.push({ level: level.name, zoom, counts, gestures: { pan, zoom: wheel } });
     }
     for (let i = 0; i < ADDS; i += 1) {
@@ -259,10 +273,10 @@ function webkitEnv() {
 
 function report(results) {
   const lines = [`model ${results.model}; opened in ${round(results.openSeconds)} s; WebKit env ${JSON.stringify(results.env)}`];
-  lines.push("| view | zoom | DOM nodes / edges | gesture | fps (mean) | p95 frame | worst frame |", "|---|---|---|---|---|---|---|");
+  lines.push("| view | zoom | DOM nodes / edges | gesture | fps (mean) | p95 frame | worst frame | input handling per frame |", "|---|---|---|---|---|---|---|---|");
   for (const l of results.levels) {
     for (const [gesture, s] of Object.entries(l.gestures)) {
-      lines.push(`| ${l.level} | ${round(l.zoom * 100) / 100} | ${l.counts.nodes} / ${l.counts.edges} | ${gesture} | ${round(s.fps)} | ${round(s.p95Ms)} ms | ${round(s.worstMs)} ms |`);
+      lines.push(`| ${l.level} | ${round(l.zoom * 100) / 100} | ${l.counts.nodes} / ${l.counts.edges} | ${gesture} | ${round(s.fps)} | ${round(s.p95Ms)} ms | ${round(s.worstMs)} ms | ${round(s.inputMs)} ms |`);
     }
   }
   const drawn = results.adds.map((a) => a.drawn).sort((a, b) => a - b);

@@ -1,5 +1,6 @@
 // Small, hand-made engine answers for tests. Shapes follow the generated types.
 import type { Applied } from "../api/bindings/Applied";
+import type { AttackNode } from "../api/bindings/AttackNode";
 import type { Document } from "../api/bindings/Document";
 import type { Element } from "../api/bindings/Element";
 import type { HistoryState } from "../api/bindings/HistoryState";
@@ -102,5 +103,25 @@ export function flow(id: string, source: string, target: string, name = "Flow", 
       data_classification: null,
       carries_credentials: null,
     },
+  };
+}
+
+/** An attack step of `tree` with no values; `extra` makes it a gate, a countermeasure, and so on. */
+export function attackNode(tree: string, id: string, label: string, extra: Partial<AttackNode> = {}): AttackNode {
+  return {
+    id,
+    tree,
+    label,
+    description: "",
+    role: "attack",
+    gate: "leaf",
+    children: [],
+    countermeasures: [],
+    attributes: { cost: null, probability: null, time: null, skill: null, detectability: null },
+    implemented: false,
+    mitigation: null,
+    links: [],
+    collapsed: false,
+    ...extra,
   };
 }

@@ -13,7 +13,7 @@ import { App } from "../App";
 import { useUi } from "../state/ui";
 import { fakeBackend } from "../test/backend";
 import { fakeEngine } from "../test/engine";
-import { DIAGRAM, emptyDocument, layout, shape, snapshot } from "../test/fixtures";
+import { attackNode, DIAGRAM, emptyDocument, layout, shape, snapshot } from "../test/fixtures";
 import { layoutTree } from "./layout";
 
 const TREE = "0e000000-0000-4000-8000-000000000001";
@@ -23,24 +23,7 @@ const BRIBE = "0e000000-0000-4000-8000-0000000000a2";
 const TRAINING = "0e000000-0000-4000-8000-0000000000d1";
 const API = "0a000000-0000-4000-8000-00000000000a";
 
-function node(id: string, label: string, extra: Partial<AttackNode> = {}): AttackNode {
-  return {
-    id,
-    tree: TREE,
-    label,
-    description: "",
-    role: "attack",
-    gate: "leaf",
-    children: [],
-    countermeasures: [],
-    attributes: { cost: null, probability: null, time: null, skill: null, detectability: null },
-    implemented: false,
-    mitigation: null,
-    links: [],
-    collapsed: false,
-    ...extra,
-  };
-}
+const node = (id: string, label: string, extra: Partial<AttackNode> = {}) => attackNode(TREE, id, label, extra);
 
 /** "Steal the data": OR of phishing (100, with a training countermeasure) and bribery (300). */
 function model(): Document {

@@ -2,29 +2,12 @@ import { describe, expect, it } from "vitest";
 
 import type { AttackNode } from "../api/bindings/AttackNode";
 import type { Document } from "../api/bindings/Document";
-import { emptyDocument } from "../test/fixtures";
+import { attackNode, emptyDocument } from "../test/fixtures";
 import { cachedLayout, sameLayout } from "./layout";
 
 const TREE = "0e000000-0000-4000-8000-000000000001";
 
-function node(id: string, extra: Partial<AttackNode> = {}): AttackNode {
-  return {
-    id,
-    tree: TREE,
-    label: id,
-    description: "",
-    role: "attack",
-    gate: "leaf",
-    children: [],
-    countermeasures: [],
-    attributes: { cost: null, probability: null, time: null, skill: null, detectability: null },
-    implemented: false,
-    mitigation: null,
-    links: [],
-    collapsed: false,
-    ...extra,
-  };
-}
+const node = (id: string, extra: Partial<AttackNode> = {}) => attackNode(TREE, id, id, extra);
 
 /** A goal over steps a and b. */
 function model(): Document {

@@ -11,26 +11,16 @@
 // way the real ones arrive, and the time between frames is how long the webview took to
 // handle the event and draw. The add latency runs from a click on the palette until the new
 // shape is in the DOM and one frame has been drawn with it.
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { freshHome, launch, OUT } from "../app.mjs";
+import { generatedModel, timeIpc } from "./common.mjs";
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 const FRAMES = 120;
 const ADDS = 5;
 // Some WebKitGTK settings make the web process grow without bound on a big diagram (under
 // Xvfb, the DMABUF renderer reached 23 GB in a minute); stop before the machine runs out.
 const MAX_RSS_MB = 4096;
-
-function generatedModel() {
-  const file = path.join(mkdtempSync(path.join(tmpdir(), "rampart-scale-")), "large.rampart.json");
-  const run = spawnSync(process.execPath, [path.join(ROOT, "scripts/gen-large-model.mjs"), file], { stdio: "inherit" });
-  if (run.status !== 0) throw new Error("gen-large-model.mjs failed");
-  return file;
-}
 
 /** Runs in the webview: the measuring helpers, on `window.__scaleBench`. */
 function installHelpers() {
@@ -67,19 +57,6 @@ function installHelpers() {
       requestAnimationFrame(frame);
     });
   const settle = (ms) => new Promise((r) => setTimeout(r, ms));
-
-  // Tauri's IPC goes through fetch on this platform: the add's commands are timed from the page.
-  const calls = [];
-  const fetch = window.fetch.bind(window);
-  window.fetch = async (input, init) => {
-    const start = performance.now();
-    try {
-      return await fetch(input, init);
-    } finally {
-      const url = String(input?.url ?? input);
-      if (url.startsWith("ipc:") || url.includes("/ipc/")) calls.push({ cmd: url.split("/").pop(), start, ms: performance.now() - start });
-    }
-  };
 
   window.__scaleBench = {
     currentZoom() {
@@ -136,7 +113,7 @@ function installHelpers() {
               resolve({
                 inDom,
                 drawn: performance.now() - start,
-                calls: calls.filter((c) => c.start >= start).map((c) => `${c.cmd} at ${Math.round(c.start - start)} took ${Math.round(c.ms)}`).join("; "),
+                calls: window.__ipcSince(start),
               });
             channel.port2.postMessage(null);
           });
@@ -213,7 +190,7 @@ async function run(browser, method, ...args) {
 const log = (message) => console.error(`[scale] ${message}`);
 
 async function main() {
-  const model = process.argv[2] ?? generatedModel();
+  const model = process.argv[2] ?? generatedModel("gen-large-model.mjs", "large.rampart.json");
   const started = Date.now();
   const guard = guardMemory();
   const app = await launch(freshHome(), [model]);
@@ -230,6 +207,7 @@ async function main() {
     log(`opened in ${round(results.openSeconds)} s`);
     await browser.setTimeout({ script: 120000 }); // one frame of a slow canvas can take seconds
     await browser.pause(2000);
+    await browser.execute(timeIpc);
     await browser.execute(installHelpers);
 
     const fitZoom = await browser.execute(() => window.__scaleBench.currentZoom());

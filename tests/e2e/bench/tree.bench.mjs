@@ -11,37 +11,15 @@
 // leaving the field until the step's card shows the engine's new value, and until a frame
 // with it has been drawn. The app's commands are timed from the page too (Tauri's IPC goes
 // through fetch), to tell the model's write, the analysis and the UI apart.
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { freshHome, launch, OUT } from "../app.mjs";
+import { generatedModel, timeIpc } from "./common.mjs";
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 const EDITS = 10;
-
-function generatedModel() {
-  const file = path.join(mkdtempSync(path.join(tmpdir(), "rampart-tree-")), "tree.rampart.json");
-  const run = spawnSync(process.execPath, [path.join(ROOT, "scripts/gen-large-tree.mjs"), file], { stdio: "inherit" });
-  if (run.status !== 0) throw new Error("gen-large-tree.mjs failed");
-  return file;
-}
 
 /** Runs in the webview: the measuring helpers, on `window.__treeBench`. */
 function installHelpers() {
-  // Tauri's IPC goes through fetch on this platform: time each command from the page.
-  const calls = [];
-  const fetch = window.fetch.bind(window);
-  window.fetch = async (input, init) => {
-    const start = performance.now();
-    try {
-      return await fetch(input, init);
-    } finally {
-      const url = String(input?.url ?? input);
-      if (url.startsWith("ipc:") || url.includes("/ipc/")) calls.push({ cmd: url.split("/").pop(), start, ms: performance.now() - start });
-    }
-  };
   const frame = () => new Promise((r) => requestAnimationFrame(() => r()));
   /** Resolves once the frame after the current one has been drawn. */
   const drawn = () =>
@@ -79,7 +57,7 @@ function installHelpers() {
           observer.disconnect();
           const shown = performance.now() - start;
           void drawn().then((t) => {
-            resolve({ shown, drawn: t - start, calls: calls.filter((c) => c.start >= start).map((c) => ({ cmd: c.cmd, at: c.start - start, ms: c.ms })) });
+            resolve({ shown, drawn: t - start, calls: window.__ipcSince(start) });
           });
         });
         observer.observe(card, { attributes: true, attributeFilter: ["data-cost"] });
@@ -94,7 +72,7 @@ const round = (v) => Math.round(v * 10) / 10;
 const log = (message) => console.error(`[tree] ${message}`);
 
 async function main() {
-  const model = process.argv[2] ?? generatedModel();
+  const model = process.argv[2] ?? generatedModel("gen-large-tree.mjs", "tree.rampart.json");
   const started = Date.now();
   const app = await launch(freshHome(), [model]);
   const { browser } = app;
@@ -111,12 +89,13 @@ async function main() {
     results.cards = await browser.execute(() => document.querySelectorAll('[data-testid="tree-node"]').length);
     log(`tree shown in ${round(results.openSeconds)} s with ${results.cards} cards drawn`);
     await browser.pause(2000);
+    await browser.execute(timeIpc);
     await browser.execute(installHelpers);
     await browser.setTimeout({ script: 60000 });
     for (let i = 0; i < EDITS; i += 1) {
       const edit = await browser.executeAsync((index, cost, done) => void window.__treeBench.edit(index, cost).then(done, (e) => done({ error: String(e) })), i * 3 + 2, 1234 + i);
       if (edit.error) throw new Error(edit.error);
-      log(`edit ${i + 1}: shown after ${round(edit.shown)} ms, drawn after ${round(edit.drawn)} ms; ${edit.calls.map((c) => `${c.cmd} at ${round(c.at)} took ${round(c.ms)}`).join("; ")}`);
+      log(`edit ${i + 1}: shown after ${round(edit.shown)} ms, drawn after ${round(edit.drawn)} ms; ${edit.calls}`);
       results.edits.push(edit);
       await browser.pause(500);
     }

@@ -63,7 +63,7 @@ function EditorFrame({ model }: { model: Snapshot }) {
 
   return (
     <div className="editor">
-      <Toolbar model={model} diagram={diagram} view={view} />
+      <Toolbar model={model} diagram={diagram} view={view} treeShown={tree !== null} />
       <div className="editor__body">
         {!tree && <Palette canvasRef={canvasRef} />}
         <div className="editor__main">

@@ -6,7 +6,8 @@ import { connectablePair, connectSelected } from "./commands";
 import { FileMenu } from "./FileMenu";
 import { KEYS, keyLabel, MAC, type ViewCommands } from "./keymap";
 
-export function Toolbar({ model, diagram, view }: { model: Snapshot; diagram: string | null; view: ViewCommands }) {
+/** `treeShown`: an attack tree is shown in place of the diagram, which the diagram's own commands must not change unseen. */
+export function Toolbar({ model, diagram, view, treeShown }: { model: Snapshot; diagram: string | null; view: ViewCommands; treeShown: boolean }) {
   const selection = useUi((s) => s.selection);
   const panel = useUi((s) => s.panel);
   const overview = useAnalysis((s) => s.overview);
@@ -75,8 +76,12 @@ export function Toolbar({ model, diagram, view }: { model: Snapshot; diagram: st
           type="button"
           className="button"
           data-testid="auto-layout"
-          disabled={!diagram}
-          title={`Lay the diagram out automatically, boundaries and all (${keyLabel(KEYS.autoLayout)}); undo puts it back`}
+          disabled={!diagram || treeShown}
+          title={
+            treeShown
+              ? "Auto layout arranges a diagram: show one of the diagrams first (an attack tree lays itself out)"
+              : `Lay the diagram out automatically, boundaries and all (${keyLabel(KEYS.autoLayout)}); undo puts it back`
+          }
           onClick={view.autoLayout}
         >
           Auto layout

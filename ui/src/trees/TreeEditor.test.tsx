@@ -129,8 +129,9 @@ describe("attack tree editor", () => {
     expect(card(BRIBE).dataset.lit).toBe("false");
     // The OR gate is drawn under the goal.
     expect(document.querySelector(`[data-testid="gate"][data-node="${GOAL}"]`)?.getAttribute("data-gate")).toBe("or");
-    // The DFD palette and inspector make way for the tree's own.
+    // The DFD palette and inspector make way for the tree's own, and the diagram's auto layout is off.
     expect(screen.getByTestId("tree-inspector")).toBeTruthy();
+    expect((screen.getByTestId("auto-layout") as HTMLButtonElement).disabled).toBe(true);
   });
 
   it("Tab adds a child and starts renaming it; Enter commits, Enter again adds a sibling", async () => {

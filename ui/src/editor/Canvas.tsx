@@ -38,7 +38,7 @@ import { center, GRID, type Rect } from "./geometry";
 import type { ViewCommands } from "./keymap";
 import { moveOps } from "./moves";
 import { CanvasActionsContext, nodeTypes, type CanvasActions, type ShapeNode } from "./nodes";
-import { isBig, Overview, usesOverview } from "./Overview";
+import { isBig, Overview, shapeAt, usesOverview } from "./Overview";
 import { usePrefersDark } from "./usePrefersDark";
 
 interface OverlayEntry {
@@ -418,6 +418,16 @@ export function Canvas({ doc, diagram, view, annotations }: CanvasProps) {
     void flow.fitView({ ...FIT_VIEW, duration: 300 });
   }, [fitRequests, flow]);
 
+  /** In the overview, a click on a shape selects it and zooms in on it, where it can be edited. */
+  const zoomInOn = useCallback(
+    (e: ReactMouseEvent) => {
+      const hit = shapeAt(nodes, flow.screenToFlowPosition({ x: e.clientX, y: e.clientY }));
+      setSelection(hit ? [hit.id] : []);
+      if (hit) void flow.setCenter(hit.position.x + (hit.width ?? 0) / 2, hit.position.y + (hit.height ?? 0) / 2, { zoom: 1, duration: 250 });
+    },
+    [flow, nodes, setSelection],
+  );
+
   /** A selection box takes the flows between the shapes it takes, not those leaving them. */
   const keepFlowsBetweenSelected = useCallback(() => {
     const { selection } = useUi.getState();
@@ -469,7 +479,8 @@ export function Canvas({ doc, diagram, view, annotations }: CanvasProps) {
         onEdgeDoubleClick={(_, edge) => setRenaming(edge.id)}
         onSelectionEnd={keepFlowsBetweenSelected}
         onPaneClick={(e) => {
-          if (!e.shiftKey && !e.ctrlKey && !e.metaKey) setSelection([]);
+          if (overview) zoomInOn(e);
+          else if (!e.shiftKey && !e.ctrlKey && !e.metaKey) setSelection([]);
         }}
         onNodeContextMenu={(e, node) => openMenu(e, node.id)}
         onEdgeContextMenu={(e, edge) => openMenu(e, edge.id)}

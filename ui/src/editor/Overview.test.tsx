@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { act, render, screen } from "@testing-library/react";
+import { act, fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { ReactFlowProvider, useReactFlow } from "@xyflow/react";
 
 import type { Document } from "../api/bindings/Document";
+import { useUi } from "../state/ui";
 import { DIAGRAM, documentWith, layout, shape } from "../test/fixtures";
 import { Canvas } from "./Canvas";
 
@@ -15,8 +16,10 @@ function row(count: number): Document {
 }
 
 let zoomTo: (zoom: number) => Promise<void> = async () => undefined;
+let toScreen: (p: { x: number; y: number }) => { x: number; y: number } = (p) => p;
 function ZoomControl() {
   const flow = useReactFlow();
+  toScreen = flow.flowToScreenPosition;
   zoomTo = async (zoom) => {
     await act(async () => {
       await flow.setViewport({ x: 0, y: 0, zoom });
@@ -48,6 +51,18 @@ describe("the overview of a big diagram", () => {
     expect(screen.queryByTestId("overview")).toBeNull();
     expect(screen.queryAllByTestId("node").length).toBeGreaterThan(0);
   }, 30000); // 310 shapes in jsdom take seconds on a loaded machine
+
+  it("selects a shape clicked in the overview and zooms in on it", async () => {
+    show(row(310));
+    await zoomTo(0.3);
+    // P5 spans x 1000-1120, y 0-120.
+    const at = toScreen({ x: 1060, y: 60 });
+    await act(async () => {
+      fireEvent.click(document.querySelector(".react-flow__pane")!, { clientX: at.x, clientY: at.y });
+    });
+    expect(useUi.getState().selection).toEqual([id(5)]);
+    await waitFor(() => expect(screen.queryByTestId("overview")).toBeNull(), { timeout: 3000 });
+  }, 30000);
 
   it("is never used for a small diagram", async () => {
     show(row(20));

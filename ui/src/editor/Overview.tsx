@@ -58,6 +58,25 @@ function box(node: ShapeNode): Box {
 }
 
 /**
+ * The shape under `point` (flow coordinates): the smallest that contains it, so a shape wins
+ * over the boundary around it. The overview draws no React Flow shapes to click, so a click
+ * there is hit-tested against the model's boxes.
+ */
+export function shapeAt(nodes: ShapeNode[], point: { x: number; y: number }): ShapeNode | null {
+  let best: ShapeNode | null = null;
+  let bestArea = Infinity;
+  for (const node of nodes) {
+    const b = box(node);
+    const area = b.width * b.height;
+    if (point.x >= b.x && point.x <= b.x + b.width && point.y >= b.y && point.y <= b.y + b.height && area < bestArea) {
+      best = node;
+      bestArea = area;
+    }
+  }
+  return best;
+}
+
+/**
  * Draw `nodes` and `edges` seen through `view` (flow coordinates). Flows run between shape
  * centres (shapes are drawn over their ends) and through their bend points; lines keep one
  * screen pixel whatever the zoom. One path per colour, so thousands of items are a few calls.

@@ -138,37 +138,31 @@ function take(update: TreeUpdate): boolean {
   return true;
 }
 
+/**
+ * Take an update of the shown tree, then ask for the countermeasure effects (they take
+ * longer and can follow). Without an update that fits (the engine could not analyse the
+ * tree with an edit, and its own request says why; or answers crossed), ask again for
+ * every value.
+ */
+function settle(update: TreeUpdate | null): void {
+  if (update && take(update)) {
+    void refreshEffects();
+    return;
+  }
+  useTree.setState({ revision: null });
+  void refreshTree();
+}
+
 async function fetchOnce(): Promise<void> {
   const asked = generation;
   const view = currentView();
   if (!view) return;
-  // The values first: the side panel's countermeasure effects take longer and can follow.
   const update = await client.analyzeTree(view);
-  if (asked !== generation) return;
-  if (!take(update)) {
-    // Answers crossed: start again from every value.
-    useTree.setState({ revision: null });
-    void refreshTree();
-    return;
-  }
-  const effects = await client.countermeasureEffects(view.tree, view.options);
-  if (asked === generation) useTree.setState({ effects });
+  if (asked === generation) settle(update);
 }
 
 /** The tree editor's part in edits: its tree is analysed with each edit, undo and redo. */
-export const treeWatcher: TreeWatcher = {
-  view: currentView,
-  receive(update) {
-    if (update && take(update)) {
-      void refreshEffects();
-    } else {
-      // The engine could not analyse the tree with the edit (its own request says why), or
-      // the answer did not fit.
-      useTree.setState({ revision: null });
-      void refreshTree();
-    }
-  },
-};
+export const treeWatcher: TreeWatcher = { view: currentView, receive: settle };
 
 /** Run `task` for the shown tree; a failure is shown unless another tree is shown by then. */
 async function reporting(task: () => Promise<void>): Promise<void> {
